@@ -1,0 +1,1 @@
+"""Analysis of run outputs: outburst statistics."""

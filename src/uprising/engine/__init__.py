@@ -1,0 +1,12 @@
+"""The engine: struct-of-arrays state and the compiled kernels of the Epstein core.
+
+- `config`: `EngineConfig`, the frozen numbers and switches a run consumes.
+- `rules`: the behavioural rules as pure functions (arrest probability, rule A).
+- `neighbourhood`: vision shapes on the torus.
+- `rng`: one SeedSequence per run, a counter-based stream per unit of work.
+- `schedule`: the activation schedule (random order, or random blocks in parallel).
+- `timeline`: dated jumps and ramps of exogenous variables.
+- `kernels`: the compiled step (the only hot code).
+- `simulation`: `Simulation`, the step as named phases, and its `Series`.
+- `thresholds`: Granovetter and Kuran threshold cascades.
+"""

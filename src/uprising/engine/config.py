@@ -26,7 +26,9 @@ class SelfCount(IntEnum):
     """How an active citizen counts itself in A (brief 1.5)."""
 
     ONCE = 0  # paper: A = 1 + actives in vision
-    TWICE_IF_ACTIVE = 1  # NetLogo: own patch is in the neighbourhood, so an active self counts again
+    TWICE_IF_ACTIVE = (
+        1  # NetLogo: own patch is in the neighbourhood, so an active self counts again
+    )
 
 
 class Neighbourhood(IntEnum):

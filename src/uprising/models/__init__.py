@@ -1,0 +1,1 @@
+"""Models built on the engine (the Belarus model will live here)."""

@@ -1,0 +1,792 @@
+"""Compiled kernels of the Epstein core: the only hot code of the project.
+
+State is cell-major struct-of-arrays: for every lattice cell, its ``kind`` (empty,
+quiet citizen, active citizen, cop, jailed citizen who occupies the cell) and the
+attributes of whoever stands on it. Moving an agent copies its few attributes to
+the target cell, so an activation touches only memory near the agent: this is what
+keeps a 9-million-agent lattice in cache while agents are activated one by one.
+
+The rules are Epstein (2002) Model I as specified in MODEL_BRIEF.md 1.1; every
+switch of 1.5b is an integer code from `uprising.engine.config`.
+"""
+
+from __future__ import annotations
+
+import types
+
+import numpy as np
+from numba import njit, prange
+
+from uprising.engine.config import JailedOnGrid, JailTerm, Order, SelfCount
+from uprising.engine.rng import below, new_stream, next_u64, uniform
+from uprising.engine.rules import arrest_probability
+
+# cell kinds
+EMPTY = 0
+QUIET = 1
+ACTIVE = 2
+COP = 3
+JAILED = 4  # a jailed citizen that stays on its cell (JailedOnGrid.OCCUPIES)
+
+INFINITE_TERM = -1  # jail time left for a citizen who is never released
+
+# indices into the integer parameter vector
+I_WIDTH = 0
+I_HEIGHT = 1
+I_RATIO_RULE = 2
+I_SELF_COUNT = 3
+I_ORDER = 4
+I_JAILED_MODE = 5
+I_JAIL_TERM = 6
+I_CITIZENS_MOVE = 7
+I_COPS_MOVE = 8
+I_COP_TO_ARRESTEE = 9
+N_IPARAMS = 10
+
+# indices into the float parameter vector
+F_LEGITIMACY = 0
+F_THRESHOLD = 1
+F_ARREST_CONSTANT = 2
+F_MAX_JAIL_TERM = 3
+N_FPARAMS = 4
+
+_TWICE_IF_ACTIVE = int(SelfCount.TWICE_IF_ACTIVE)
+_MOVE_THEN_ACT = int(Order.MOVE_THEN_ACT)
+_OCCUPIES = int(JailedOnGrid.OCCUPIES)
+_TRANSPARENT = int(JailedOnGrid.TRANSPARENT)
+_U0J = int(JailTerm.UNIFORM_0_TO_J)
+_U0J1 = int(JailTerm.UNIFORM_0_TO_J_MINUS_1)
+_U1J = int(JailTerm.UNIFORM_1_TO_J)
+_REJECTION_TRIES = 16
+_LANE = np.uint64(0xFFFF)
+_U1 = np.uint64(1)
+_U2 = np.uint64(2)
+_U3 = np.uint64(3)
+_U4 = np.uint64(4)
+_U5 = np.uint64(5)
+_LOW32 = np.uint64(0xFFFFFFFF)
+_S32 = np.uint64(32)
+
+
+@njit(inline="always", cache=True)
+def _wrap(v, n):
+    if v < 0:
+        return v + n
+    if v >= n:
+        return v - n
+    return v
+
+
+@njit(inline="always", cache=True)
+def field_at(words, c):
+    """Value of a 16-bit field at cell ``c``, read through its 64-bit word view."""
+    return np.int64((words[c >> 2] >> np.uint64((c & 3) * 16)) & _LANE)
+
+
+@njit(inline="always", cache=True)
+def disc_add(words, c, width, height, half_widths, masks, delta):
+    """Add ``delta`` (+1 or -1) to a 16-bit field on the neighbourhood of ``c``, centre included.
+
+    The field is packed four cells to a 64-bit word, so one word addition updates four
+    cells at once (SWAR). Lanes never carry into each other: counts stay in
+    [0, 2**16) because every subtraction removes an earlier addition. ``masks[i, s]``
+    (flattened: row, start lane, word) holds the words to add for row ``i`` when the
+    row's window starts at lane ``s`` of a word.
+    """
+    x = c % width
+    y = c // width
+    r = (half_widths.shape[0] - 1) // 2
+    if x >= r and x + r < width:
+        # Five words per step, written out: LLVM does not unroll a loop of unknown length,
+        # and the unrolled form is three times faster (benchmarks/engine.py history).
+        n_words = masks.shape[0] // (4 * half_widths.shape[0])
+        n_chunks = n_words // 5
+        for i in range(half_widths.shape[0]):
+            start = _wrap(y + i - r, height) * width + x - r
+            w = np.uint64(start >> 2)
+            m = np.uint64((i * 4 + (start & 3)) * n_words)
+            for _ in range(n_chunks):
+                if delta > 0:
+                    words[w] += masks[m]
+                    words[w + _U1] += masks[m + _U1]
+                    words[w + _U2] += masks[m + _U2]
+                    words[w + _U3] += masks[m + _U3]
+                    words[w + _U4] += masks[m + _U4]
+                else:
+                    words[w] -= masks[m]
+                    words[w + _U1] -= masks[m + _U1]
+                    words[w + _U2] -= masks[m + _U2]
+                    words[w + _U3] -= masks[m + _U3]
+                    words[w + _U4] -= masks[m + _U4]
+                w += _U5
+                m += _U5
+        return
+    for i in range(half_widths.shape[0]):
+        base = _wrap(y + i - r, height) * width
+        h = half_widths[i]
+        for d in range(-h, h + 1):
+            cell = base + _wrap(x + d, width)
+            one = np.uint64(1) << np.uint64((cell & 3) * 16)
+            if delta > 0:
+                words[cell >> 2] += one
+            else:
+                words[cell >> 2] -= one
+
+
+@njit(inline="always", cache=True)
+def count_in_vision(kind, c, width, height, half_widths):
+    """Cops and active citizens in the neighbourhood of cell ``c``, excluding ``c``."""
+    x = c % width
+    y = c // width
+    r = (half_widths.shape[0] - 1) // 2
+    cops = 0
+    actives = 0
+    for i in range(half_widths.shape[0]):
+        base = _wrap(y + i - r, height) * width
+        h = half_widths[i]
+        lo = x - h
+        hi = x + h
+        if lo >= 0 and hi < width:
+            for cell in range(base + lo, base + hi + 1):
+                k = kind[cell]
+                cops += k == COP
+                actives += k == ACTIVE
+        else:
+            for d in range(-h, h + 1):
+                k = kind[base + _wrap(x + d, width)]
+                cops += k == COP
+                actives += k == ACTIVE
+    own = kind[c]
+    if own == ACTIVE:
+        actives -= 1
+    elif own == COP:
+        cops -= 1
+    return cops, actives
+
+
+@njit(inline="always", cache=True)
+def _nth_active(kind, c, width, height, half_widths, n):
+    """The cell of the n-th active citizen (0-based, scan order) around ``c``."""
+    x = c % width
+    y = c // width
+    r = (half_widths.shape[0] - 1) // 2
+    for i in range(half_widths.shape[0]):
+        base = _wrap(y + i - r, height) * width
+        h = half_widths[i]
+        for d in range(-h, h + 1):
+            cell = base + _wrap(x + d, width)
+            if kind[cell] == ACTIVE and cell != c:
+                if n == 0:
+                    return cell
+                n -= 1
+    return -1
+
+
+@njit(inline="always", cache=True)
+def _random_empty_neighbour(kind, c, width, height, dx, dy, delta, reach, state):
+    """A uniformly random empty cell among the offsets around ``c``, or -1 if none.
+
+    Rejection sampling with a few tries, then exact enumeration: both stages pick
+    uniformly among the empty cells, so the mixture does too. ``delta`` holds the
+    offsets as flat index steps, valid away from the seams of the torus.
+    """
+    x = c % width
+    y = c // width
+    n = dx.shape[0]
+    interior = x >= reach and x < width - reach and y >= reach and y < height - reach
+    un = np.uint64(n)
+    for _ in range(_REJECTION_TRIES // 2):
+        bits = next_u64(state)
+        # two offsets from one draw: 32-bit multiply-shift (bias below n / 2**32)
+        for half in (bits & _LOW32, bits >> _S32):
+            j = np.int64((half * un) >> _S32)
+            if interior:
+                cell = c + delta[j]
+            else:
+                cell = _wrap(y + dy[j], height) * width + _wrap(x + dx[j], width)
+            if kind[cell] == EMPTY:
+                return cell
+    empties = 0
+    for j in range(n):
+        if kind[_wrap(y + dy[j], height) * width + _wrap(x + dx[j], width)] == EMPTY:
+            empties += 1
+    if empties == 0:
+        return -1
+    pick = below(state, empties)
+    for j in range(n):
+        cell = _wrap(y + dy[j], height) * width + _wrap(x + dx[j], width)
+        if kind[cell] == EMPTY:
+            if pick == 0:
+                return cell
+            pick -= 1
+    return -1
+
+
+@njit(inline="always", cache=True)
+def _relocate(kind, stamp, hardship, risk, ident, source, target):
+    kind[target] = kind[source]
+    stamp[target] = stamp[source]
+    hardship[target] = hardship[source]
+    risk[target] = risk[source]
+    ident[target] = ident[source]
+    kind[source] = EMPTY
+    ident[source] = -1
+
+
+@njit(inline="always", cache=True)
+def draw_jail_term(term_rule, max_term, state):
+    """Jail time left at arrest: the term j plus the arrest tick (see JailTerm)."""
+    if term_rule == _U0J:
+        return below(state, max_term + 1) + 1
+    if term_rule == _U0J1:
+        if max_term <= 0:
+            return 1
+        return below(state, max_term) + 1
+    if term_rule == _U1J:
+        if max_term <= 0:
+            return 1
+        return below(state, max_term) + 2
+    return INFINITE_TERM
+
+
+@njit(inline="always", cache=True)
+def _decide(hardship, risk, cops_seen, actives_seen, c, where, was_active, iparams, fparams):
+    """Agent rule A for the citizen on cell ``c``, looking around cell ``where``.
+
+    ``where`` is within the citizen's vision of ``c``, so ``actives_seen[where]``
+    counts the citizen itself when it was active; that count is taken out.
+    """
+    legitimacy = fparams[F_LEGITIMACY]
+    threshold = fparams[F_THRESHOLD]
+    grievance = hardship[c] * (1.0 - legitimacy)
+    # G <= T means G - R P <= T for every P >= 0: quiet without looking around.
+    if grievance <= threshold:
+        return False
+    a = 1 + field_at(actives_seen, where) - was_active
+    if iparams[I_SELF_COUNT] == _TWICE_IF_ACTIVE:
+        a += was_active
+    p = arrest_probability(
+        field_at(cops_seen, where), a, fparams[F_ARREST_CONSTANT], iparams[I_RATIO_RULE]
+    )
+    return grievance - risk[c] * p > threshold
+
+
+@njit(cache=True)
+def _process_block(
+    b,
+    kind,
+    stamp,
+    hardship,
+    risk,
+    ident,
+    jail_left,
+    cops_seen,
+    actives_seen,
+    masks,
+    x_edges,
+    y_edges,
+    tick,
+    tick_stamp,
+    key,
+    iparams,
+    fparams,
+    cit_hw,
+    cit_dx,
+    cit_dy,
+    cit_delta,
+    cop_hw,
+    cop_dx,
+    cop_dy,
+    cop_delta,
+    buf_offset,
+    buf_count,
+    buf_hardship,
+    buf_risk,
+    buf_ident,
+    buf_left,
+    buf_home,
+    arrests,
+    switches,
+):
+    """Activate, in random order, every agent standing in block ``b`` at its start.
+
+    ``cops_seen`` and ``actives_seen`` are maintained fields: for every cell, the cops
+    and the active citizens within a citizen's vision of it (the cell included). Every
+    change of a cop's cell or of an active citizen's cell or state updates them, so a
+    citizen's decision reads C and A instead of counting them.
+    """
+    width = iparams[I_WIDTH]
+    height = iparams[I_HEIGHT]
+    nbx = x_edges.shape[0] - 1
+    bx = b % nbx
+    by = b // nbx
+    x0 = x_edges[bx]
+    x1 = x_edges[bx + 1]
+    y0 = y_edges[by]
+    y1 = y_edges[by + 1]
+    state = new_stream(key, tick, b)
+
+    cells = np.empty((x1 - x0) * (y1 - y0), dtype=np.int64)
+    n = 0
+    for y in range(y0, y1):
+        for x in range(x0, x1):
+            c = y * width + x
+            cells[n] = c
+            n += np.uint8(kind[c] - np.uint8(1)) < np.uint8(3)  # quiet, active or cop
+    for i in range(n - 1, 0, -1):  # Fisher-Yates
+        j = below(state, i + 1)
+        tmp = cells[i]
+        cells[i] = cells[j]
+        cells[j] = tmp
+
+    move_then_act = iparams[I_ORDER] == _MOVE_THEN_ACT
+    citizens_move = iparams[I_CITIZENS_MOVE] != 0
+    cops_move = iparams[I_COPS_MOVE] != 0
+    jailed_mode = iparams[I_JAILED_MODE]
+    term_rule = iparams[I_JAIL_TERM]
+    to_arrestee = iparams[I_COP_TO_ARRESTEE] != 0
+    max_term = np.int64(0)
+    if fparams[F_MAX_JAIL_TERM] < 1e18:
+        max_term = np.int64(fparams[F_MAX_JAIL_TERM])
+    cit_reach = (cit_hw.shape[0] - 1) // 2
+    cop_reach = (cop_hw.shape[0] - 1) // 2
+    same_vision = cit_hw.shape[0] == cop_hw.shape[0] and np.all(cit_hw == cop_hw)
+    n_arrests = 0
+    n_switches = 0
+    n_buffered = 0
+    for i in range(n):
+        c = cells[i]
+        if stamp[c] == tick_stamp:
+            continue  # an agent that moved here after its own activation
+        k = kind[c]
+        if k != QUIET and k != ACTIVE and k != COP:
+            continue  # arrested before its turn
+        stamp[c] = tick_stamp
+        if k != COP:
+            # Rules M and A. The target is drawn first; the decision is taken where the
+            # citizen stands when it acts (after moving, or before, by `order`).
+            was_active = 1 if k == ACTIVE else 0
+            target = c
+            if citizens_move and move_then_act:
+                target = _random_empty_neighbour(
+                    kind, c, width, height, cit_dx, cit_dy, cit_delta, cit_reach, state
+                )
+                if target < 0:
+                    target = c
+            active = _decide(
+                hardship, risk, cops_seen, actives_seen, c, target, was_active, iparams, fparams
+            )
+            if citizens_move and not move_then_act:
+                target = _random_empty_neighbour(
+                    kind, c, width, height, cit_dx, cit_dy, cit_delta, cit_reach, state
+                )
+                if target < 0:
+                    target = c
+            if target != c:
+                _relocate(kind, stamp, hardship, risk, ident, c, target)
+            if was_active and (not active or target != c):
+                disc_add(actives_seen, c, width, height, cit_hw, masks, -1)
+            if active and (not was_active or target != c):
+                disc_add(actives_seen, target, width, height, cit_hw, masks, 1)
+            kind[target] = ACTIVE if active else QUIET
+            if active != (was_active == 1):
+                n_switches += 1
+            continue
+        # Cop rule C: inspect all sites within vision and arrest a random active agent.
+        if move_then_act and cops_move:
+            target = _random_empty_neighbour(
+                kind, c, width, height, cop_dx, cop_dy, cop_delta, cop_reach, state
+            )
+            if target >= 0:
+                _relocate(kind, stamp, hardship, risk, ident, c, target)
+                disc_add(cops_seen, c, width, height, cit_hw, masks, -1)
+                disc_add(cops_seen, target, width, height, cit_hw, masks, 1)
+                c = target
+        if same_vision:
+            actives = field_at(actives_seen, c)
+        else:
+            _, actives = count_in_vision(kind, c, width, height, cop_hw)
+        if actives > 0:
+            suspect = _nth_active(kind, c, width, height, cop_hw, below(state, actives))
+            left = draw_jail_term(term_rule, max_term, state)
+            disc_add(actives_seen, suspect, width, height, cit_hw, masks, -1)
+            if jailed_mode == _OCCUPIES:
+                kind[suspect] = JAILED
+                jail_left[suspect] = left
+            else:
+                slot = buf_offset[b] + n_buffered
+                n_buffered += 1
+                buf_hardship[slot] = hardship[suspect]
+                buf_risk[slot] = risk[suspect]
+                buf_ident[slot] = ident[suspect]
+                buf_left[slot] = left
+                buf_home[slot] = suspect
+                kind[suspect] = EMPTY
+                ident[suspect] = -1
+                if to_arrestee:
+                    _relocate(kind, stamp, hardship, risk, ident, c, suspect)
+                    disc_add(cops_seen, c, width, height, cit_hw, masks, -1)
+                    disc_add(cops_seen, suspect, width, height, cit_hw, masks, 1)
+                    c = suspect
+            n_arrests += 1
+        if (not move_then_act) and cops_move:
+            target = _random_empty_neighbour(
+                kind, c, width, height, cop_dx, cop_dy, cop_delta, cop_reach, state
+            )
+            if target >= 0:
+                _relocate(kind, stamp, hardship, risk, ident, c, target)
+                disc_add(cops_seen, c, width, height, cit_hw, masks, -1)
+                disc_add(cops_seen, target, width, height, cit_hw, masks, 1)
+    arrests[b] = n_arrests
+    switches[b] = n_switches
+    buf_count[b] = n_buffered
+
+
+def _activate_tick(
+    phase_order,
+    phase_ptr,
+    phase_blocks,
+    kind,
+    stamp,
+    hardship,
+    risk,
+    ident,
+    jail_left,
+    cops_seen,
+    actives_seen,
+    masks,
+    x_edges,
+    y_edges,
+    tick,
+    tick_stamp,
+    key,
+    iparams,
+    fparams,
+    cit_hw,
+    cit_dx,
+    cit_dy,
+    cit_delta,
+    cop_hw,
+    cop_dx,
+    cop_dy,
+    cop_delta,
+    buf_offset,
+    buf_count,
+    buf_hardship,
+    buf_risk,
+    buf_ident,
+    buf_left,
+    buf_home,
+    arrests,
+    switches,
+):
+    """Run the phases of one tick in the given order; a phase's blocks never interact."""
+    for p in phase_order:
+        start = phase_ptr[p]
+        stop = phase_ptr[p + 1]
+        for i in prange(stop - start):
+            _process_block(
+                phase_blocks[start + i],
+                kind,
+                stamp,
+                hardship,
+                risk,
+                ident,
+                jail_left,
+                cops_seen,
+                actives_seen,
+                masks,
+                x_edges,
+                y_edges,
+                tick,
+                tick_stamp,
+                key,
+                iparams,
+                fparams,
+                cit_hw,
+                cit_dx,
+                cit_dy,
+                cit_delta,
+                cop_hw,
+                cop_dx,
+                cop_dy,
+                cop_delta,
+                buf_offset,
+                buf_count,
+                buf_hardship,
+                buf_risk,
+                buf_ident,
+                buf_left,
+                buf_home,
+                arrests,
+                switches,
+            )
+
+
+def _named(function, name):
+    """A copy of ``function`` under another name, so that Numba caches each compiled
+    variant in its own file (the cache is keyed by qualified name)."""  # noqa: D205, D209
+    copy = types.FunctionType(
+        function.__code__, function.__globals__, name, function.__defaults__, function.__closure__
+    )
+    copy.__qualname__ = name
+    return copy
+
+
+activate_tick_serial = njit(cache=True)(_named(_activate_tick, "activate_tick_serial"))
+activate_tick_parallel = njit(cache=True, parallel=True)(
+    _named(_activate_tick, "activate_tick_parallel")
+)
+
+
+@njit(cache=True, parallel=True)
+def cops_per_block(kind, width, x_edges, y_edges):
+    """Number of cops standing in each block (an upper bound on its arrests this tick)."""
+    nbx = x_edges.shape[0] - 1
+    nby = y_edges.shape[0] - 1
+    out = np.zeros(nbx * nby, dtype=np.int64)
+    for b in prange(nbx * nby):
+        bx = b % nbx
+        by = b // nbx
+        n = 0
+        for y in range(y_edges[by], y_edges[by + 1]):
+            for x in range(x_edges[bx], x_edges[bx + 1]):
+                n += kind[y * width + x] == COP
+        out[b] = n
+    return out
+
+
+@njit(cache=True)
+def shuffled_phases(n_phases, key, tick):
+    """The order of the tick's phases, uniformly random."""
+    state = new_stream(key, tick, 0)
+    order = np.arange(n_phases)
+    for i in range(n_phases - 1, 0, -1):
+        j = below(state, i + 1)
+        tmp = order[i]
+        order[i] = order[j]
+        order[j] = tmp
+    return order
+
+
+@njit(cache=True)
+def _random_empty_cell(kind, state):
+    n_cells = kind.shape[0]
+    for _ in range(64):
+        c = below(state, n_cells)
+        if kind[c] == EMPTY:
+            return c
+    empties = 0
+    for c in range(n_cells):
+        empties += kind[c] == EMPTY
+    if empties == 0:
+        return -1
+    pick = below(state, empties)
+    for c in range(n_cells):
+        if kind[c] == EMPTY:
+            if pick == 0:
+                return c
+            pick -= 1
+    return -1
+
+
+@njit(cache=True)
+def serve_jail_terms(
+    kind,
+    stamp,
+    hardship,
+    risk,
+    ident,
+    jail_left,
+    iparams,
+    tick_stamp,
+    buf_offset,
+    buf_count,
+    buf_hardship,
+    buf_risk,
+    buf_ident,
+    buf_left,
+    buf_home,
+    jail_hardship,
+    jail_risk,
+    jail_ident,
+    jail_time,
+    jail_home,
+    n_jailed,
+    key,
+    tick,
+    cit_dx,
+    cit_dy,
+):
+    """End of tick: jail this tick's arrestees, count down terms, release who is done.
+
+    Returns the new number of citizens held off the lattice.
+    """
+    width = iparams[I_WIDTH]
+    height = iparams[I_HEIGHT]
+    if iparams[I_JAILED_MODE] == _OCCUPIES:
+        for c in range(kind.shape[0]):
+            if kind[c] == JAILED and jail_left[c] > 0:
+                jail_left[c] -= 1
+                if jail_left[c] == 0:
+                    kind[c] = QUIET
+                    stamp[c] = tick_stamp
+        return n_jailed
+    for b in range(buf_count.shape[0]):
+        for s in range(buf_offset[b], buf_offset[b] + buf_count[b]):
+            jail_hardship[n_jailed] = buf_hardship[s]
+            jail_risk[n_jailed] = buf_risk[s]
+            jail_ident[n_jailed] = buf_ident[s]
+            jail_time[n_jailed] = buf_left[s]
+            jail_home[n_jailed] = buf_home[s]
+            n_jailed += 1
+    state = new_stream(key, tick, 0)
+    transparent = iparams[I_JAILED_MODE] == _TRANSPARENT
+    kept = 0
+    for i in range(n_jailed):
+        left = jail_time[i]
+        if left > 0:
+            left -= 1
+        if left != 0:
+            jail_hardship[kept] = jail_hardship[i]
+            jail_risk[kept] = jail_risk[i]
+            jail_ident[kept] = jail_ident[i]
+            jail_time[kept] = left
+            jail_home[kept] = jail_home[i]
+            kept += 1
+            continue
+        home = jail_home[i]
+        target = -1
+        if transparent:
+            if kind[home] == EMPTY:
+                target = home
+            else:
+                target = _random_empty_neighbour(
+                    kind, home, width, height, cit_dx, cit_dy, cit_dx, width + height, state
+                )
+        if target < 0:
+            target = _random_empty_cell(kind, state)
+        kind[target] = QUIET
+        stamp[target] = tick_stamp
+        hardship[target] = jail_hardship[i]
+        risk[target] = jail_risk[i]
+        ident[target] = jail_ident[i]
+    return kept
+
+
+@njit(cache=True)
+def count_kinds(kind):
+    """Numbers of cells of each kind, indexed by kind code."""
+    out = np.zeros(5, dtype=np.int64)
+    for c in range(kind.shape[0]):
+        out[kind[c]] += 1
+    return out
+
+
+@njit(cache=True)
+def populate(kind, hardship, risk, ident, stamp, n_cops, n_citizens, citizen_p, cop_p, exact, key):
+    """Place the initial population; returns the number of agents placed.
+
+    ``exact``: ``n_cops`` cops and ``n_citizens`` citizens on distinct uniformly random
+    cells (NetLogo). Otherwise each cell is independently a citizen with probability
+    ``citizen_p``, else a cop with probability ``cop_p`` (Mesa's ``random.choices``
+    with cumulative weights [citizen, citizen + cop, 1]). Hardship H and risk aversion R
+    are U(0, 1) (Epstein 2002); everyone starts quiet.
+    """
+    n_cells = kind.shape[0]
+    state = new_stream(key, 0, 0)
+    if exact:
+        for c in range(n_cells):
+            if c < n_cops:
+                kind[c] = COP
+            elif c < n_cops + n_citizens:
+                kind[c] = QUIET
+            else:
+                kind[c] = EMPTY
+        for i in range(n_cells - 1, 0, -1):
+            j = below(state, i + 1)
+            tmp = kind[i]
+            kind[i] = kind[j]
+            kind[j] = tmp
+    else:
+        for c in range(n_cells):
+            u = uniform(state)
+            if u < citizen_p:
+                kind[c] = QUIET
+            elif u < citizen_p + cop_p:
+                kind[c] = COP
+            else:
+                kind[c] = EMPTY
+    state = new_stream(key, 1, 0)
+    n = 0
+    for c in range(n_cells):
+        stamp[c] = 255
+        if kind[c] == EMPTY:
+            ident[c] = -1
+            continue
+        ident[c] = n
+        n += 1
+        if kind[c] == QUIET:
+            hardship[c] = uniform(state)
+            risk[c] = uniform(state)
+    return n
+
+
+@njit(cache=True)
+def build_fields(kind, width, height, half_widths, cops_seen, actives_seen):
+    """Compute the fields of cops and actives seen from every cell from scratch."""
+    cops_seen[:] = 0
+    actives_seen[:] = 0
+    r = (half_widths.shape[0] - 1) // 2
+    for c in range(kind.shape[0]):
+        k = kind[c]
+        if k != COP and k != ACTIVE:
+            continue
+        field = cops_seen if k == COP else actives_seen
+        x = c % width
+        y = c // width
+        for i in range(half_widths.shape[0]):
+            base = _wrap(y + i - r, height) * width
+            for d in range(-half_widths[i], half_widths[i] + 1):
+                field[base + _wrap(x + d, width)] += 1
+
+
+@njit(cache=True)
+def remove_cops(kind, ident, cops_seen, width, height, half_widths, masks, n_remove, key, tick):
+    """Take ``n_remove`` uniformly chosen cops off the lattice."""
+    n_cops = 0
+    for c in range(kind.shape[0]):
+        n_cops += kind[c] == COP
+    cells = np.empty(n_cops, dtype=np.int64)
+    n = 0
+    for c in range(kind.shape[0]):
+        if kind[c] == COP:
+            cells[n] = c
+            n += 1
+    state = new_stream(key, tick, 1)
+    for i in range(min(n_remove, n)):
+        j = i + below(state, n - i)
+        tmp = cells[i]
+        cells[i] = cells[j]
+        cells[j] = tmp
+        kind[cells[i]] = EMPTY
+        ident[cells[i]] = -1
+        disc_add(cops_seen, cells[i], width, height, half_widths, masks, -1)
+
+
+@njit(cache=True)
+def add_cops(
+    kind, stamp, ident, cops_seen, width, height, half_widths, masks, n_add, first_ident,
+    previous_stamp, key, tick,
+):  # fmt: skip
+    """Put ``n_add`` new cops on uniformly random empty cells; returns how many fit."""
+    state = new_stream(key, tick, 2)
+    for i in range(n_add):
+        c = _random_empty_cell(kind, state)
+        if c < 0:
+            return i
+        kind[c] = COP
+        stamp[c] = previous_stamp
+        ident[c] = first_ident + i
+        disc_add(cops_seen, c, width, height, half_widths, masks, 1)
+    return n_add

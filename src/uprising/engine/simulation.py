@@ -1,0 +1,338 @@
+"""One run of the Epstein core: state, the daily step as named phases, the record.
+
+    sim = Simulation(config, seed=7)
+    series = sim.run(3000)
+
+The step reads like the model (Epstein 2002, Model I):
+
+1. `apply_timeline`: exogenous schedules of legitimacy, cops and maximum jail term;
+2. `activate`: every agent on the lattice, once, in the schedule's random order,
+   moves (rule M) and acts (citizens rule A, cops rule C);
+3. `serve_jail_terms`: arrestees go to jail, terms count down, the released return;
+4. `observe`: one row of the series.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from uprising.engine import kernels as K
+from uprising.engine.config import EngineConfig, JailedOnGrid, PopulationInit, TimelineVariable
+from uprising.engine.neighbourhood import offsets, row_half_widths, swar_masks
+from uprising.engine.rng import phase_keys
+from uprising.engine.schedule import make_blocks
+from uprising.engine.timeline import value_at
+
+SERIES_COLUMNS = ("tick", "active", "quiet", "jailed", "cops", "arrests", "switches", "legitimacy")
+
+
+@dataclass(frozen=True)
+class Series:
+    """The record of a run, one element per completed tick.
+
+    Attributes:
+        tick: the tick just completed, 1-based.
+        active: active citizens on the lattice at the end of the tick.
+        quiet: quiet citizens on the lattice (not jailed) at the end of the tick.
+        jailed: citizens in jail at the end of the tick (after releases).
+        cops: cops on the lattice.
+        arrests: arrests made during the tick.
+        switches: decisions during the tick that changed a citizen's public state.
+        legitimacy: legitimacy L in force during the tick.
+    """
+
+    tick: np.ndarray
+    active: np.ndarray
+    quiet: np.ndarray
+    jailed: np.ndarray
+    cops: np.ndarray
+    arrests: np.ndarray
+    switches: np.ndarray
+    legitimacy: np.ndarray
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The series as a dict of equal-length arrays, in `SERIES_COLUMNS` order."""
+        return {name: getattr(self, name) for name in SERIES_COLUMNS}
+
+    def __len__(self) -> int:
+        return len(self.tick)
+
+
+class Simulation:
+    """A run of Epstein's Model I on a torus.
+
+    Args:
+        config: the engine configuration (validated when it was built).
+        seed: non-negative integer; the run is a pure function of (config, seed),
+            whatever the number of threads.
+    """
+
+    def __init__(self, config: EngineConfig, seed: int = 0) -> None:
+        self.config = config
+        self.seed = seed
+        self.tick = 0
+        self._keys = phase_keys(seed)
+        self._blocks = make_blocks(config)
+        self._iparams = np.zeros(K.N_IPARAMS, dtype=np.int64)
+        self._iparams[K.I_WIDTH] = config.width
+        self._iparams[K.I_HEIGHT] = config.height
+        self._iparams[K.I_RATIO_RULE] = int(config.ratio_rule)
+        self._iparams[K.I_SELF_COUNT] = int(config.self_count)
+        self._iparams[K.I_ORDER] = int(config.order)
+        self._iparams[K.I_JAILED_MODE] = int(config.jailed_on_grid)
+        self._iparams[K.I_JAIL_TERM] = int(config.jail_term)
+        self._iparams[K.I_CITIZENS_MOVE] = int(config.citizens_move)
+        self._iparams[K.I_COPS_MOVE] = int(
+            config.citizens_move or config.cops_move_when_citizens_frozen
+        )
+        self._iparams[K.I_COP_TO_ARRESTEE] = int(config.cop_moves_to_arrestee)
+        self._fparams = np.zeros(K.N_FPARAMS, dtype=np.float64)
+        self._fparams[K.F_THRESHOLD] = config.threshold
+        self._fparams[K.F_ARREST_CONSTANT] = config.arrest_constant
+        self._cit_hw = row_half_widths(config.neighbourhood, config.citizen_vision)
+        self._cit_dx, self._cit_dy = offsets(config.neighbourhood, config.citizen_vision)
+        self._cop_hw = row_half_widths(config.neighbourhood, config.cop_vision)
+        self._cop_dx, self._cop_dy = offsets(config.neighbourhood, config.cop_vision)
+        self._cit_delta = self._cit_dy * config.width + self._cit_dx
+        self._cop_delta = self._cop_dy * config.width + self._cop_dx
+
+        n = config.n_cells
+        self.kind = np.zeros(n, dtype=np.uint8)
+        self.stamp = np.zeros(n, dtype=np.uint8)
+        self.hardship = np.zeros(n, dtype=np.float32)
+        self.risk_aversion = np.zeros(n, dtype=np.float32)
+        self.ident = np.zeros(n, dtype=np.int32)
+        # jail time left of a jailed citizen who occupies its cell (JailedOnGrid.OCCUPIES)
+        self.jail_left = np.zeros(n, dtype=np.int32)
+        n_placed = K.populate(
+            self.kind,
+            self.hardship,
+            self.risk_aversion,
+            self.ident,
+            self.stamp,
+            round(config.cop_density * n),
+            round(config.citizen_density * n),
+            config.citizen_density,
+            config.cop_density,
+            config.population_init == PopulationInit.EXACT_COUNTS,
+            self._keys["population"],
+        )
+        self._next_ident = int(n_placed)
+        # cops and active citizens within a citizen's vision of every cell (centre included)
+        # (16-bit counts, padded so that they can be updated four at a time as 64-bit words)
+        self._masks = swar_masks(self._cit_hw)
+        padded = 4 * (n // 4 + len(self._masks) // (4 * len(self._cit_hw)) + 1)
+        self._cops_field = np.zeros(padded, dtype=np.int16)
+        self._actives_field = np.zeros(padded, dtype=np.int16)
+        self._cops_words = self._cops_field.view(np.uint64)
+        self._actives_words = self._actives_field.view(np.uint64)
+        self.cops_seen = self._cops_field[:n]
+        self.actives_seen = self._actives_field[:n]
+        K.build_fields(
+            self.kind, config.width, config.height, self._cit_hw, self.cops_seen, self.actives_seen
+        )
+        counts = K.count_kinds(self.kind)
+        self.n_citizens = int(counts[K.QUIET])
+        # citizens held off the lattice (JailedOnGrid.REMOVED and TRANSPARENT)
+        cap = self.n_citizens
+        self.jail_hardship = np.zeros(cap, dtype=np.float32)
+        self.jail_risk = np.zeros(cap, dtype=np.float32)
+        self.jail_ident = np.zeros(cap, dtype=np.int32)
+        self.jail_time = np.zeros(cap, dtype=np.int32)
+        self.jail_home = np.zeros(cap, dtype=np.int64)
+        self.n_jailed = 0
+        nb = self._blocks.n_blocks
+        self._arrests = np.zeros(nb, dtype=np.int64)
+        self._switches = np.zeros(nb, dtype=np.int64)
+        self._buf_count = np.zeros(nb, dtype=np.int64)
+        self._history: dict[str, list] = {name: [] for name in SERIES_COLUMNS}
+
+    # -- the step -------------------------------------------------------------------
+
+    def step(self) -> None:
+        """Advance the run by one tick."""
+        legitimacy, max_jail_term = self.apply_timeline()
+        self.activate(legitimacy, max_jail_term)
+        self.serve_jail_terms()
+        self.observe(legitimacy)
+        self.tick += 1
+
+    def apply_timeline(self) -> tuple[float, float]:
+        """Set this tick's legitimacy, cop count and maximum jail term."""
+        cfg = self.config
+        legitimacy = value_at(cfg, TimelineVariable.LEGITIMACY, self.tick)
+        max_jail_term = value_at(cfg, TimelineVariable.MAX_JAIL_TERM, self.tick)
+        if any(e.variable == TimelineVariable.COP_DENSITY for e in cfg.timeline):
+            target = round(value_at(cfg, TimelineVariable.COP_DENSITY, self.tick) * cfg.n_cells)
+            now = int(K.count_kinds(self.kind)[K.COP])
+            key = self._keys["timeline"]
+            if target < now:
+                K.remove_cops(
+                    self.kind, self.ident, self._cops_words, cfg.width, cfg.height, self._cit_hw,
+                    self._masks, now - target, key, self.tick,
+                )  # fmt: skip
+            elif target > now:
+                previous = (self.tick - 1) & 255
+                added = K.add_cops(
+                    self.kind, self.stamp, self.ident, self._cops_words, cfg.width, cfg.height,
+                    self._cit_hw, self._masks, target - now, self._next_ident, previous, key,
+                    self.tick,
+                )  # fmt: skip
+                self._next_ident += int(added)
+        return legitimacy, max_jail_term
+
+    def activate(self, legitimacy: float, max_jail_term: float) -> None:
+        """Every agent on the lattice moves and acts once, in the schedule's order."""
+        blocks = self._blocks
+        self._fparams[K.F_LEGITIMACY] = legitimacy
+        self._fparams[K.F_MAX_JAIL_TERM] = (
+            max_jail_term if math.isfinite(max_jail_term) else np.finfo(np.float64).max
+        )
+        uses_jail_store = self.config.jailed_on_grid != JailedOnGrid.OCCUPIES
+        if uses_jail_store:
+            capacity = K.cops_per_block(
+                self.kind, self.config.width, blocks.x_edges, blocks.y_edges
+            )
+            self._buf_offset = np.zeros(blocks.n_blocks, dtype=np.int64)
+            self._buf_offset[1:] = np.cumsum(capacity)[:-1]
+            size = int(capacity.sum())
+        else:
+            self._buf_offset = np.zeros(blocks.n_blocks, dtype=np.int64)
+            size = 0
+        self._buf = (
+            np.empty(size, dtype=np.float32),
+            np.empty(size, dtype=np.float32),
+            np.empty(size, dtype=np.int32),
+            np.empty(size, dtype=np.int32),
+            np.empty(size, dtype=np.int64),
+        )
+        order = K.shuffled_phases(blocks.n_phases, self._keys["schedule"], self.tick)
+        kernel = K.activate_tick_parallel if blocks.parallel else K.activate_tick_serial
+        kernel(
+            order, blocks.phase_ptr, blocks.phase_blocks,
+            self.kind, self.stamp, self.hardship, self.risk_aversion, self.ident,
+            self.jail_left, self._cops_words, self._actives_words, self._masks,
+            blocks.x_edges, blocks.y_edges, self.tick, self.tick & 255,
+            self._keys["activation"], self._iparams, self._fparams,
+            self._cit_hw, self._cit_dx, self._cit_dy, self._cit_delta,
+            self._cop_hw, self._cop_dx, self._cop_dy, self._cop_delta,
+            self._buf_offset, self._buf_count, *self._buf,
+            self._arrests, self._switches,
+        )  # fmt: skip
+
+    def serve_jail_terms(self) -> None:
+        """Jail this tick's arrestees, count terms down, release those who are done."""
+        self.n_jailed = int(
+            K.serve_jail_terms(
+                self.kind,
+                self.stamp,
+                self.hardship,
+                self.risk_aversion,
+                self.ident,
+                self.jail_left,
+                self._iparams,
+                self.tick & 255,
+                self._buf_offset,
+                self._buf_count,
+                *self._buf,
+                self.jail_hardship,
+                self.jail_risk,
+                self.jail_ident,
+                self.jail_time,
+                self.jail_home,
+                self.n_jailed,
+                self._keys["jail"],
+                self.tick,
+                self._cit_dx,
+                self._cit_dy,
+            )
+        )
+
+    def observe(self, legitimacy: float) -> None:
+        """Append this tick's row to the series."""
+        counts = K.count_kinds(self.kind)
+        row = self._history
+        row["tick"].append(self.tick + 1)
+        row["active"].append(int(counts[K.ACTIVE]))
+        row["quiet"].append(int(counts[K.QUIET]))
+        row["jailed"].append(int(counts[K.JAILED]) + self.n_jailed)
+        row["cops"].append(int(counts[K.COP]))
+        row["arrests"].append(int(self._arrests.sum()))
+        row["switches"].append(int(self._switches.sum()))
+        row["legitimacy"].append(float(legitimacy))
+
+    # -- running and reading ------------------------------------------------------------
+
+    def run(self, steps: int, progress: Callable[[int], None] | None = None) -> Series:
+        """Advance ``steps`` ticks and return the whole series so far.
+
+        Args:
+            steps: number of ticks to run, >= 0.
+            progress: called with the number of ticks done in this call, after each tick.
+        """
+        if steps < 0:
+            raise ValueError(f"steps = {steps}: must be >= 0")
+        for done in range(1, steps + 1):
+            self.step()
+            if progress is not None:
+                progress(done)
+        return self.series()
+
+    def series(self) -> Series:
+        """The record of every tick completed so far."""
+        cols = {
+            name: np.asarray(values, dtype=np.float64 if name == "legitimacy" else np.int64)
+            for name, values in self._history.items()
+        }
+        return Series(**cols)
+
+    def citizens(self) -> dict[str, np.ndarray]:
+        """Every citizen, sorted by identity: ``ident``, ``hardship``, ``risk_aversion``,
+        ``state`` (0 quiet, 1 active, 2 jailed) and ``cell`` (-1 when off the lattice).
+        """  # noqa: D205
+        on = np.flatnonzero(
+            (self.kind == K.QUIET) | (self.kind == K.ACTIVE) | (self.kind == K.JAILED)
+        )
+        state_of = np.array([0, 0, 1, 0, 2], dtype=np.int8)
+        m = self.n_jailed
+        table = {
+            "ident": np.concatenate([self.ident[on], self.jail_ident[:m]]),
+            "hardship": np.concatenate([self.hardship[on], self.jail_hardship[:m]]),
+            "risk_aversion": np.concatenate([self.risk_aversion[on], self.jail_risk[:m]]),
+            "state": np.concatenate([state_of[self.kind[on]], np.full(m, 2, dtype=np.int8)]),
+            "cell": np.concatenate([on, np.full(m, -1, dtype=np.int64)]),
+        }
+        order = np.argsort(table["ident"], kind="stable")
+        return {name: values[order] for name, values in table.items()}
+
+    def fields_consistent(self) -> bool:
+        """Whether the maintained fields of cops and actives seen equal a fresh count."""
+        cops = np.zeros_like(self.cops_seen)
+        actives = np.zeros_like(self.actives_seen)
+        cfg = self.config
+        K.build_fields(self.kind, cfg.width, cfg.height, self._cit_hw, cops, actives)
+        same_cops = np.array_equal(cops, self.cops_seen)
+        return bool(same_cops and np.array_equal(actives, self.actives_seen))
+
+    def state_bytes(self) -> int:
+        """Bytes held by the run's state arrays (lattice, jail and scratch)."""
+        arrays = [
+            self.kind, self.stamp, self.hardship, self.risk_aversion, self.ident,
+            self.jail_left, self._cops_field, self._actives_field, self.jail_hardship,
+            self.jail_risk, self.jail_ident, self.jail_time, self.jail_home,
+            *getattr(self, "_buf", ()),
+        ]  # fmt: skip
+        return int(sum(a.nbytes for a in arrays))
+
+
+def set_threads(n: int) -> None:
+    """Use ``n`` threads for the parallel kernels (results do not depend on it)."""
+    numba.set_num_threads(n)
+
+
+__all__ = ["SERIES_COLUMNS", "Series", "Simulation", "set_threads"]
