@@ -167,7 +167,7 @@ def test_epstein_mesa_uses_mesa_rules():
         jail_term=JailTerm.UNIFORM_0_TO_J,
         population_init=PopulationInit.BERNOULLI_PER_CELL,
         activation=Activation.RANDOM,
-        block_size=32,
+        block_size=64,
     )
 
 
@@ -184,7 +184,7 @@ def test_defaults_are_run2_with_recommended_switches():
     assert config.jailed_on_grid == JailedOnGrid.REMOVED
     assert config.jail_term == JailTerm.UNIFORM_1_TO_J
     assert config.population_init == PopulationInit.EXACT_COUNTS
-    assert config.activation == Activation.BLOCKED and config.block_size == 32
+    assert config.activation == Activation.BLOCKED and config.block_size == 64
     assert minimal.outbursts.threshold == 50
 
 

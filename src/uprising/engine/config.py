@@ -132,7 +132,7 @@ class EngineConfig:
     jail_term: JailTerm = JailTerm.UNIFORM_1_TO_J
     population_init: PopulationInit = PopulationInit.EXACT_COUNTS
     activation: Activation = Activation.RANDOM
-    block_size: int = 32  # cells, side of a scheduling block (Activation.BLOCKED)
+    block_size: int = 64  # cells, side of a scheduling block (Activation.BLOCKED)
     timeline: tuple[TimelineEvent, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:

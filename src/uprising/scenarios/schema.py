@@ -370,7 +370,7 @@ class Schedule(_Section):
         strict=False,
     )
     block_size: int = param(
-        32,
+        64,
         unit="cells",
         source=SRC_SCHEDULE,
         description="Side of a scheduling block (blocked activation); a grid smaller than two "
