@@ -64,8 +64,8 @@ class JailTerm(IntEnum):
     """
 
     UNIFORM_0_TO_J = 0  # Mesa: randint(0, J), inclusive
-    UNIFORM_0_TO_J_MINUS_1 = 1  # NetLogo: random J
-    UNIFORM_1_TO_J = 2  # recommended default: every arrest jails for at least one tick
+    UNIFORM_0_TO_J_MINUS_1 = 1  # NetLogo's draw, `random J` (see the timing note above)
+    UNIFORM_1_TO_J = 2  # recommended default: with J_max >= 1 an arrest jails for >= 1 tick
     INFINITE = 3  # never released (Runs 3-5, J = infinity)
 
 
@@ -97,8 +97,9 @@ class TimelineEvent:
 
     A jump (``end_tick is None``) sets ``variable`` to ``value`` at the start of tick
     ``start_tick``. A ramp moves it linearly from its value at ``start_tick`` to ``value``
-    at ``end_tick`` (inclusive). Ticks count from 0; tick t's values are in force for
-    every activation of tick t.
+    at ``end_tick`` (inclusive). Ticks count from 1 (the first tick of a run is tick 1,
+    the first row of its series); tick t's values are in force for every activation of
+    tick t.
     """
 
     variable: TimelineVariable
@@ -131,7 +132,7 @@ class EngineConfig:
     jailed_on_grid: JailedOnGrid = JailedOnGrid.REMOVED
     jail_term: JailTerm = JailTerm.UNIFORM_1_TO_J
     population_init: PopulationInit = PopulationInit.EXACT_COUNTS
-    activation: Activation = Activation.RANDOM
+    activation: Activation = Activation.BLOCKED
     block_size: int = 64  # cells, side of a scheduling block (Activation.BLOCKED)
     timeline: tuple[TimelineEvent, ...] = field(default_factory=tuple)
 
@@ -150,6 +151,7 @@ class EngineConfig:
         _check(self.citizen_vision >= 1, "citizen_vision", self.citizen_vision, ">= 1 cell")
         _check(self.cop_vision >= 1, "cop_vision", self.cop_vision, ">= 1 cell")
         for name in ("citizen_vision", "cop_vision"):
+            _check(getattr(self, name) <= 100, name, getattr(self, name), "<= 100 cells")
             v = getattr(self, name)
             _check(
                 2 * math.floor(v) + 1 <= min(self.width, self.height),
@@ -162,6 +164,31 @@ class EngineConfig:
         _check(self.arrest_constant >= 0, "arrest_constant", self.arrest_constant, ">= 0")
         _check(self.max_jail_term >= 0, "max_jail_term", self.max_jail_term, ">= 0 ticks")
         _check(self.block_size >= 1, "block_size", self.block_size, ">= 1 cell")
+        n_agents = round(self.citizen_density * self.n_cells) + round(
+            self.cop_density * self.n_cells
+        )
+        _check(
+            n_agents <= self.n_cells,
+            "citizen_density + cop_density",
+            self.citizen_density + self.cop_density,
+            f"at most {self.n_cells} agents on {self.n_cells} cells after rounding",
+        )
+        for event in self.timeline:
+            _check(event.start_tick >= 1, "timeline tick", event.start_tick, ">= 1")
+            if event.end_tick is not None:
+                _check(
+                    event.end_tick > event.start_tick,
+                    "timeline end tick",
+                    event.end_tick,
+                    f"after its start tick {event.start_tick}",
+                )
+        if not math.isfinite(self.max_jail_term):
+            _check(
+                self.jail_term == JailTerm.INFINITE,
+                "max_jail_term",
+                self.max_jail_term,
+                "finite unless jail_term is INFINITE",
+            )
 
     @property
     def n_cells(self) -> int:

@@ -647,7 +647,7 @@ def serve_jail_terms(
         left = jail_time[i]
         if left > 0:
             left -= 1
-        if left != 0:
+        if left != 0:  # still serving (or never released: INFINITE_TERM)
             jail_hardship[kept] = jail_hardship[i]
             jail_risk[kept] = jail_risk[i]
             jail_ident[kept] = jail_ident[i]
@@ -666,6 +666,14 @@ def serve_jail_terms(
                 )
         if target < 0:
             target = _random_empty_cell(kind, state)
+        if target < 0:  # a full lattice: stay in jail and try again next tick
+            jail_hardship[kept] = jail_hardship[i]
+            jail_risk[kept] = jail_risk[i]
+            jail_ident[kept] = jail_ident[i]
+            jail_time[kept] = 0
+            jail_home[kept] = home
+            kept += 1
+            continue
         kind[target] = QUIET
         stamp[target] = tick_stamp
         hardship[target] = jail_hardship[i]

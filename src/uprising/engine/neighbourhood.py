@@ -69,6 +69,22 @@ def size(shape: Neighbourhood, radius: float) -> int:
     return int(row_half_widths(shape, radius).sum() * 2 + len(row_half_widths(shape, radius)) - 1)
 
 
+def packed_words_per_row(radius_cells: int) -> int:
+    """Words written per row by a packed field update (a multiple of five)."""
+    rows = 2 * radius_cells + 1
+    return 5 * -(-((rows + 3 + 3) // 4) // 5)
+
+
+def packed_spill(radius_cells: int) -> int:
+    """Cells beyond a row of the disc that a packed field update may write (adding 0).
+
+    The row's window of 2R + 1 cells starts up to 3 cells into its first word and the
+    update writes whole words, so it can touch 3 cells to the left and
+    4 * words - (2R + 1) cells to the right.
+    """
+    return max(3, 4 * packed_words_per_row(radius_cells) - (2 * radius_cells + 1))
+
+
 def swar_masks(half_widths: np.ndarray) -> np.ndarray:
     """Word masks that add 1 to every cell of each row of a neighbourhood.
 
@@ -83,7 +99,7 @@ def swar_masks(half_widths: np.ndarray) -> np.ndarray:
     """
     rows = len(half_widths)
     r = (rows - 1) // 2
-    n_words = 5 * -(-((rows + 3 + 3) // 4) // 5)
+    n_words = packed_words_per_row(r)
     masks = np.zeros((rows, 4, n_words), dtype=np.uint64)
     for i, h in enumerate(half_widths):
         for lane in range(4):

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from uprising.engine.config import Activation, EngineConfig
+from uprising.engine.neighbourhood import packed_spill
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,7 @@ def interaction_reach(config: EngineConfig) -> int:
     """Cells an activation can read or write away from the agent's starting cell."""
     citizen = math.floor(config.citizen_vision + 1e-9)
     cop = math.floor(config.cop_vision + 1e-9)
-    # + 4: a packed field update may touch up to 3 cells beyond a row of the disc
-    return max(citizen, cop) + cop + citizen + 4
+    return max(citizen, cop) + cop + citizen + packed_spill(citizen)
 
 
 def _blocks_per_side(cells: int, block_size: int) -> int:

@@ -165,10 +165,11 @@ class Simulation:
     def apply_timeline(self) -> tuple[float, float]:
         """Set this tick's legitimacy, cop count and maximum jail term."""
         cfg = self.config
-        legitimacy = value_at(cfg, TimelineVariable.LEGITIMACY, self.tick)
-        max_jail_term = value_at(cfg, TimelineVariable.MAX_JAIL_TERM, self.tick)
+        tick = self.tick + 1  # the tick about to run, counted from 1
+        legitimacy = value_at(cfg, TimelineVariable.LEGITIMACY, tick)
+        max_jail_term = value_at(cfg, TimelineVariable.MAX_JAIL_TERM, tick)
         if any(e.variable == TimelineVariable.COP_DENSITY for e in cfg.timeline):
-            target = round(value_at(cfg, TimelineVariable.COP_DENSITY, self.tick) * cfg.n_cells)
+            target = round(value_at(cfg, TimelineVariable.COP_DENSITY, tick) * cfg.n_cells)
             now = int(K.count_kinds(self.kind)[K.COP])
             key = self._keys["timeline"]
             if target < now:

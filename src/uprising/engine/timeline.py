@@ -6,7 +6,7 @@ from uprising.engine.config import EngineConfig, TimelineEvent, TimelineVariable
 
 
 def value_at(config: EngineConfig, variable: TimelineVariable, tick: int) -> float:
-    """Value of ``variable`` in force during ``tick``.
+    """Value of ``variable`` in force during ``tick`` (ticks count from 1, as in the series).
 
     Events apply in order of their start tick. A jump sets the value from its tick on.
     A ramp moves linearly from the value in force at its start tick to its target,

@@ -193,7 +193,7 @@ class Citizens(_Section):
         description="Vision radius v (Run 1: 1.7, the 8 Moore neighbours; others: 7)",
         plausible="1.7 to 10",
         ge=1,
-        le=1000,
+        le=100,
     )
     threshold: float = param(
         0.1,
@@ -235,7 +235,7 @@ class Cops(_Section):
         description="Cop vision radius v* (Run 1: 1.7; others: 7)",
         plausible="1.7 to 10",
         ge=1,
-        le=1000,
+        le=100,
     )
     move_when_citizens_frozen: bool = param(
         True,
@@ -404,9 +404,11 @@ class TimelineEntry(_Section):
     """
 
     variable: TimelineName = Field(description="The variable that changes")
-    tick: int | None = Field(None, ge=0, strict=True, description="Tick of a jump")
-    start: int | None = Field(None, ge=0, strict=True, description="First tick of a ramp")
-    end: int | None = Field(None, ge=0, strict=True, description="Last tick of a ramp")
+    tick: int | None = Field(
+        None, ge=1, strict=True, description="Tick of a jump (ticks count from 1)"
+    )
+    start: int | None = Field(None, ge=1, strict=True, description="First tick of a ramp")
+    end: int | None = Field(None, ge=1, strict=True, description="Last tick of a ramp")
     value: float = Field(strict=True, description="Value after the jump or at the ramp's end")
 
     @field_validator("value")
