@@ -2,11 +2,10 @@
 
 import math
 
-import numpy as np
 import pytest
 
 from uprising.engine.config import Neighbourhood, RatioRule
-from uprising.engine.neighbourhood import offsets, row_half_widths, size, swar_masks
+from uprising.engine.neighbourhood import lane_bits, offsets, row_half_widths, size, swar_masks
 from uprising.engine.rules import arrest_probability, cop_to_active_ratio, is_active
 
 LITERAL, FLOOR, ROUND = int(RatioRule.LITERAL), int(RatioRule.FLOOR), int(RatioRule.ROUND_HALF_EVEN)
@@ -77,15 +76,19 @@ def test_euclidean_neighbourhood_is_the_disc():
     assert set(zip(dx.tolist(), dy.tolist(), strict=True)) == brute
 
 
-def test_packed_field_masks_cover_each_row_once():
-    widths = row_half_widths(Neighbourhood.EUCLID, 7)
-    masks = swar_masks(widths).reshape(len(widths), 4, -1)
+@pytest.mark.parametrize(("radius", "bits"), [(7, 8), (1.7, 8), (12, 16)])
+def test_packed_field_masks_cover_each_row_once(radius, bits):
+    widths = row_half_widths(Neighbourhood.EUCLID, radius)
+    assert lane_bits(widths) == bits
+    flat = swar_masks(widths)
+    lanes, words = 1 << int(flat[0]), int(flat[1])
+    masks = flat[2:].reshape(len(widths), lanes, words)
+    r = (len(widths) - 1) // 2
     for i, h in enumerate(widths):
-        for lane in range(4):
-            lanes = []
+        for lane in range(lanes):
+            covered = []
             for k, word in enumerate(masks[i, lane]):
-                for j in range(4):
-                    if (int(word) >> (16 * j)) & 0xFFFF:
-                        lanes.append(4 * k + j - lane)
-            assert lanes == list(range(7 - int(h), 7 + int(h) + 1))
-    assert np.all(masks < 2**64)
+                for j in range(lanes):
+                    if (int(word) >> (bits * j)) & ((1 << bits) - 1):
+                        covered.append(lanes * k + j - lane)
+            assert covered == list(range(r - int(h), r + int(h) + 1))

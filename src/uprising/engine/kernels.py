@@ -58,14 +58,22 @@ _U0J = int(JailTerm.UNIFORM_0_TO_J)
 _U0J1 = int(JailTerm.UNIFORM_0_TO_J_MINUS_1)
 _U1J = int(JailTerm.UNIFORM_1_TO_J)
 _REJECTION_TRIES = 16
-_LANE = np.uint64(0xFFFF)
 _U1 = np.uint64(1)
 _U2 = np.uint64(2)
 _U3 = np.uint64(3)
 _U4 = np.uint64(4)
-_U5 = np.uint64(5)
 _LOW32 = np.uint64(0xFFFFFFFF)
 _S32 = np.uint64(32)
+
+
+def _named(function, name):
+    """A copy of ``function`` under another name, so that Numba caches each compiled
+    variant in its own file (the cache is keyed by qualified name)."""  # noqa: D205, D209
+    copy = types.FunctionType(
+        function.__code__, function.__globals__, name, function.__defaults__, function.__closure__
+    )
+    copy.__qualname__ = name
+    return copy
 
 
 @njit(inline="always", cache=True)
@@ -78,59 +86,64 @@ def _wrap(v, n):
 
 
 @njit(inline="always", cache=True)
-def field_at(words, c):
-    """Value of a 16-bit field at cell ``c``, read through its 64-bit word view."""
-    return np.int64((words[c >> 2] >> np.uint64((c & 3) * 16)) & _LANE)
+def field_at(words, c, masks):
+    """Value of a packed field at cell ``c`` (lane layout in the header of ``masks``)."""
+    log2_lanes = masks[0]
+    lane_bits = np.uint64(64) >> log2_lanes
+    lane = np.uint64(c) & ((_U1 << log2_lanes) - _U1)
+    value = words[np.uint64(c) >> log2_lanes] >> (lane * lane_bits)
+    return np.int64(value & ((_U1 << lane_bits) - _U1))
 
 
 @njit(inline="always", cache=True)
 def disc_add(words, c, width, height, half_widths, masks, delta):
-    """Add ``delta`` (+1 or -1) to a 16-bit field on the neighbourhood of ``c``, centre included.
+    """Add ``delta`` (+1 or -1) to a packed field on the neighbourhood of ``c``, centre included.
 
-    The field is packed four cells to a 64-bit word, so one word addition updates four
-    cells at once (SWAR). Lanes never carry into each other: counts stay in
-    [0, 2**16) because every subtraction removes an earlier addition. ``masks[i, s]``
-    (flattened: row, start lane, word) holds the words to add for row ``i`` when the
-    row's window starts at lane ``s`` of a word.
+    The field is packed 8 (8-bit counts) or 4 (16-bit counts) cells to a 64-bit word,
+    so one word addition updates several cells at once (SWAR). Lanes never carry into
+    each other: a count stays within its lane because it never exceeds the size of the
+    neighbourhood (the lane width is chosen for that) and every subtraction removes an
+    earlier addition. ``masks`` starts with a header (log2 of the lanes per word, words
+    per row), then holds, flattened by (row, start lane, word), the words to add for
+    row ``i`` when the row's window starts at lane ``s`` of a word.
     """
     x = c % width
     y = c // width
     r = (half_widths.shape[0] - 1) // 2
+    log2_lanes = masks[0]
+    lanes = np.int64(_U1 << log2_lanes)
+    n_words = np.int64(masks[1])
     if x >= r and x + r < width:
-        # Five words per step, written out: LLVM does not unroll a loop of unknown length,
-        # and the unrolled form is three times faster (benchmarks/engine.py history).
-        n_words = masks.shape[0] // (4 * half_widths.shape[0])
-        n_chunks = n_words // 5
+        # Three words per step, written out: LLVM does not unroll a loop of unknown
+        # length, and the unrolled form is several times faster (docs/PERFORMANCE.md).
+        n_chunks = n_words // 3
         for i in range(half_widths.shape[0]):
             start = _wrap(y + i - r, height) * width + x - r
-            w = np.uint64(start >> 2)
-            m = np.uint64((i * 4 + (start & 3)) * n_words)
+            w = np.uint64(start) >> log2_lanes
+            m = np.uint64(2 + (i * lanes + (start & (lanes - 1))) * n_words)
             for _ in range(n_chunks):
                 if delta > 0:
                     words[w] += masks[m]
                     words[w + _U1] += masks[m + _U1]
                     words[w + _U2] += masks[m + _U2]
-                    words[w + _U3] += masks[m + _U3]
-                    words[w + _U4] += masks[m + _U4]
                 else:
                     words[w] -= masks[m]
                     words[w + _U1] -= masks[m + _U1]
                     words[w + _U2] -= masks[m + _U2]
-                    words[w + _U3] -= masks[m + _U3]
-                    words[w + _U4] -= masks[m + _U4]
-                w += _U5
-                m += _U5
+                w += _U3
+                m += _U3
         return
+    lane_bits = np.uint64(64) >> log2_lanes
     for i in range(half_widths.shape[0]):
         base = _wrap(y + i - r, height) * width
         h = half_widths[i]
         for d in range(-h, h + 1):
             cell = base + _wrap(x + d, width)
-            one = np.uint64(1) << np.uint64((cell & 3) * 16)
+            one = _U1 << ((np.uint64(cell) & np.uint64(lanes - 1)) * lane_bits)
             if delta > 0:
-                words[cell >> 2] += one
+                words[np.uint64(cell) >> log2_lanes] += one
             else:
-                words[cell >> 2] -= one
+                words[np.uint64(cell) >> log2_lanes] -= one
 
 
 @njit(inline="always", cache=True)
@@ -250,7 +263,7 @@ def draw_jail_term(term_rule, max_term, state):
 
 
 @njit(inline="always", cache=True)
-def _decide(hardship, risk, cops_seen, actives_seen, c, where, was_active, iparams, fparams):
+def _decide(hardship, risk, cops_seen, actives_seen, masks, c, where, was_active, iparams, fparams):
     """Agent rule A for the citizen on cell ``c``, looking around cell ``where``.
 
     ``where`` is within the citizen's vision of ``c``, so ``actives_seen[where]``
@@ -262,11 +275,11 @@ def _decide(hardship, risk, cops_seen, actives_seen, c, where, was_active, ipara
     # G <= T means G - R P <= T for every P >= 0: quiet without looking around.
     if grievance <= threshold:
         return False
-    a = 1 + field_at(actives_seen, where) - was_active
+    a = 1 + field_at(actives_seen, where, masks) - was_active
     if iparams[I_SELF_COUNT] == _TWICE_IF_ACTIVE:
         a += was_active
     p = arrest_probability(
-        field_at(cops_seen, where), a, fparams[F_ARREST_CONSTANT], iparams[I_RATIO_RULE]
+        field_at(cops_seen, where, masks), a, fparams[F_ARREST_CONSTANT], iparams[I_RATIO_RULE]
     )
     return grievance - risk[c] * p > threshold
 
@@ -374,7 +387,16 @@ def _process_block(
                 if target < 0:
                     target = c
             active = _decide(
-                hardship, risk, cops_seen, actives_seen, c, target, was_active, iparams, fparams
+                hardship,
+                risk,
+                cops_seen,
+                actives_seen,
+                masks,
+                c,
+                target,
+                was_active,
+                iparams,
+                fparams,
             )
             if citizens_move and not move_then_act:
                 target = _random_empty_neighbour(
@@ -403,7 +425,7 @@ def _process_block(
                 disc_add(cops_seen, target, width, height, cit_hw, masks, 1)
                 c = target
         if same_vision:
-            actives = field_at(actives_seen, c)
+            actives = field_at(actives_seen, c, masks)
         else:
             _, actives = count_in_vision(kind, c, width, height, cop_hw)
         if actives > 0:
@@ -523,24 +545,13 @@ def _activate_tick(
             )
 
 
-def _named(function, name):
-    """A copy of ``function`` under another name, so that Numba caches each compiled
-    variant in its own file (the cache is keyed by qualified name)."""  # noqa: D205, D209
-    copy = types.FunctionType(
-        function.__code__, function.__globals__, name, function.__defaults__, function.__closure__
-    )
-    copy.__qualname__ = name
-    return copy
-
-
 activate_tick_serial = njit(cache=True)(_named(_activate_tick, "activate_tick_serial"))
 activate_tick_parallel = njit(cache=True, parallel=True)(
     _named(_activate_tick, "activate_tick_parallel")
 )
 
 
-@njit(cache=True, parallel=True)
-def cops_per_block(kind, width, x_edges, y_edges):
+def _cops_per_block(kind, width, x_edges, y_edges):
     """Number of cops standing in each block (an upper bound on its arrests this tick)."""
     nbx = x_edges.shape[0] - 1
     nby = y_edges.shape[0] - 1
@@ -554,6 +565,12 @@ def cops_per_block(kind, width, x_edges, y_edges):
                 n += kind[y * width + x] == COP
         out[b] = n
     return out
+
+
+cops_per_block_serial = njit(cache=True)(_named(_cops_per_block, "cops_per_block_serial"))
+cops_per_block_parallel = njit(cache=True, parallel=True)(
+    _named(_cops_per_block, "cops_per_block_parallel")
+)
 
 
 @njit(cache=True)

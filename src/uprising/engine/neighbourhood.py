@@ -69,41 +69,58 @@ def size(shape: Neighbourhood, radius: float) -> int:
     return int(row_half_widths(shape, radius).sum() * 2 + len(row_half_widths(shape, radius)) - 1)
 
 
-def packed_words_per_row(radius_cells: int) -> int:
-    """Words written per row by a packed field update (a multiple of five)."""
-    rows = 2 * radius_cells + 1
-    return 5 * -(-((rows + 3 + 3) // 4) // 5)
+def lane_bits(half_widths: np.ndarray) -> int:
+    """Bits per cell of a packed count field: 8 when a neighbourhood holds at most 255
+    cells (centre included), else 16."""  # noqa: D205, D209
+    cells = int(np.sum(2 * half_widths + 1))
+    if cells <= 255:
+        return 8
+    if cells <= 65535:
+        return 16
+    raise ValueError(f"a neighbourhood of {cells} cells is too large for a 16-bit count")
 
 
-def packed_spill(radius_cells: int) -> int:
+def packed_words_per_row(radius_cells: int, bits: int) -> int:
+    """Words written per row by a packed field update (a multiple of three)."""
+    lanes = 64 // bits
+    window = 2 * radius_cells + 1
+    return 3 * -(-((window + lanes - 1 + lanes - 1) // lanes) // 3)
+
+
+def packed_spill(radius_cells: int, bits: int = 16) -> int:
     """Cells beyond a row of the disc that a packed field update may write (adding 0).
 
-    The row's window of 2R + 1 cells starts up to 3 cells into its first word and the
-    update writes whole words, so it can touch 3 cells to the left and
-    4 * words - (2R + 1) cells to the right.
+    The row's window of 2R + 1 cells starts up to lanes - 1 cells into its first word
+    and the update writes whole words, so it can touch lanes - 1 cells to the left and
+    lanes * words - (2R + 1) cells to the right.
     """
-    return max(3, 4 * packed_words_per_row(radius_cells) - (2 * radius_cells + 1))
+    lanes = 64 // bits
+    return max(lanes - 1, lanes * packed_words_per_row(radius_cells, bits) - (2 * radius_cells + 1))
 
 
 def swar_masks(half_widths: np.ndarray) -> np.ndarray:
     """Word masks that add 1 to every cell of each row of a neighbourhood.
 
-    A 16-bit field packed four cells to a 64-bit word is updated row by row: the row's
-    window of 2R + 1 cells starts at some lane s (0..3) of a word. ``masks[i, s, k]``
-    is the k-th word to add for row i: a 1 in every lane inside the row's span.
+    A count field is packed into 64-bit words (`lane_bits` per cell). A row's window of
+    2R + 1 cells starts at some lane s of a word. After a two-word header (log2 of the
+    lanes per word, words per row), the array holds, for row i, start lane s and word k,
+    the word to add: a 1 in every lane inside the row's span.
 
     Returns:
-        uint64 array of length (2R + 1) * 4 * n_words, flattened from the shape
-        (row, start lane, word); n_words is a multiple of 5 (the kernels update five
-        words per step).
+        uint64 array of length 2 + (2R + 1) * lanes * n_words.
     """
+    bits = lane_bits(half_widths)
+    lanes = 64 // bits
     rows = len(half_widths)
     r = (rows - 1) // 2
-    n_words = packed_words_per_row(r)
-    masks = np.zeros((rows, 4, n_words), dtype=np.uint64)
+    n_words = packed_words_per_row(r, bits)
+    masks = np.zeros((rows, lanes, n_words), dtype=np.uint64)
     for i, h in enumerate(half_widths):
-        for lane in range(4):
+        for lane in range(lanes):
             for cell in range(r - int(h), r + int(h) + 1):
                 position = lane + cell
-                masks[i, lane, position // 4] += np.uint64(1) << np.uint64(16 * (position % 4))
-    return masks.reshape(-1)
+                masks[i, lane, position // lanes] += np.uint64(1) << np.uint64(
+                    bits * (position % lanes)
+                )
+    header = np.array([lanes.bit_length() - 1, n_words], dtype=np.uint64)
+    return np.concatenate([header, masks.reshape(-1)])

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from uprising.engine.config import Activation, EngineConfig
-from uprising.engine.neighbourhood import packed_spill
+from uprising.engine.neighbourhood import lane_bits, packed_spill, row_half_widths
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,8 @@ def interaction_reach(config: EngineConfig) -> int:
     """Cells an activation can read or write away from the agent's starting cell."""
     citizen = math.floor(config.citizen_vision + 1e-9)
     cop = math.floor(config.cop_vision + 1e-9)
-    return max(citizen, cop) + cop + citizen + packed_spill(citizen)
+    bits = lane_bits(row_half_widths(config.neighbourhood, config.citizen_vision))
+    return max(citizen, cop) + cop + citizen + packed_spill(citizen, bits)
 
 
 def _blocks_per_side(cells: int, block_size: int) -> int:

@@ -23,7 +23,7 @@ import numpy as np
 
 from uprising.engine import kernels as K
 from uprising.engine.config import EngineConfig, JailedOnGrid, PopulationInit, TimelineVariable
-from uprising.engine.neighbourhood import offsets, row_half_widths, swar_masks
+from uprising.engine.neighbourhood import lane_bits, offsets, row_half_widths, swar_masks
 from uprising.engine.rng import phase_keys
 from uprising.engine.schedule import make_blocks
 from uprising.engine.timeline import value_at
@@ -124,11 +124,14 @@ class Simulation:
         )
         self._next_ident = int(n_placed)
         # cops and active citizens within a citizen's vision of every cell (centre included)
-        # (16-bit counts, padded so that they can be updated four at a time as 64-bit words)
+        # (8- or 16-bit counts, padded so that they can be updated several at a time as
+        # 64-bit words)
         self._masks = swar_masks(self._cit_hw)
-        padded = 4 * (n // 4 + len(self._masks) // (4 * len(self._cit_hw)) + 1)
-        self._cops_field = np.zeros(padded, dtype=np.int16)
-        self._actives_field = np.zeros(padded, dtype=np.int16)
+        dtype = np.uint8 if lane_bits(self._cit_hw) == 8 else np.uint16
+        lanes = 64 // lane_bits(self._cit_hw)
+        padded = lanes * (n // lanes + int(self._masks[1]) + 1)
+        self._cops_field = np.zeros(padded, dtype=dtype)
+        self._actives_field = np.zeros(padded, dtype=dtype)
         self._cops_words = self._cops_field.view(np.uint64)
         self._actives_words = self._actives_field.view(np.uint64)
         self.cops_seen = self._cops_field[:n]
@@ -196,9 +199,8 @@ class Simulation:
         )
         uses_jail_store = self.config.jailed_on_grid != JailedOnGrid.OCCUPIES
         if uses_jail_store:
-            capacity = K.cops_per_block(
-                self.kind, self.config.width, blocks.x_edges, blocks.y_edges
-            )
+            count_cops = K.cops_per_block_parallel if blocks.parallel else K.cops_per_block_serial
+            capacity = count_cops(self.kind, self.config.width, blocks.x_edges, blocks.y_edges)
             self._buf_offset = np.zeros(blocks.n_blocks, dtype=np.int64)
             self._buf_offset[1:] = np.cumsum(capacity)[:-1]
             size = int(capacity.sum())
