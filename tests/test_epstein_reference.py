@@ -5,7 +5,7 @@ the paper's uniformly random order ("random") and the blocked schedule with 10-c
 blocks ("blocked": 16 blocks of 10 x 10 in random order on the 40 x 40 torus; the
 default 64-cell blocks would make the whole lattice one block, i.e. the random order).
 
-Tolerances were set from the spread measured over seeds 0-199 in this project (the
+Tolerances were set from the spread measured over seeds 0-39 (0-199 for E10) (the
 figures are quoted in each test) so that a test fails for a fraction of seed sets far
 below one in a thousand. The seeds start at ``UPRISING_TEST_SEED`` (default 0); run
 ``UPRISING_TEST_SEED=1000 pytest tests/test_epstein_reference.py`` to check another set.
@@ -49,15 +49,16 @@ def run2_floor(schedule):
 
 
 def test_e7_literal_ratio_gives_no_outburst(schedule):
-    # Measured: peak actives 13-38 over 40 runs of 3000 ticks (seeds 0-19, both schedules).
+    # Measured: peak actives at most 38 (random) and 36 (blocked) over seeds 0-39, 3000
+    # ticks each; 90 % of runs peak below 28.
     cfg = config("epstein-run2", schedule, "rules.ratio_rule=literal")
     peaks = [int(Simulation(cfg, seed).run(3000).active.max()) for seed in seeds(10)]
     assert max(peaks) < 50, peaks
 
 
 def test_e8_floor_ratio_gives_punctuated_equilibrium(run2_floor):
-    # Measured per run (seeds 0-9, both schedules): 102-127 outbursts above 50 actives,
-    # peaks 304-392, long quiet spells between them. Asserted with margins of 3-5 x.
+    # Measured per run (seeds 0-39, both schedules): 97-127 outbursts above 50 actives,
+    # peaks 279-413, at least 95 quiet spells of 10+ ticks, median actives <= 2.
     for active in run2_floor:
         stats = outburst_stats(active, threshold=50)
         assert stats.count >= 20
@@ -68,7 +69,7 @@ def test_e8_floor_ratio_gives_punctuated_equilibrium(run2_floor):
 
 def test_e9_activation_per_outburst_and_waiting_times(run2_floor):
     # Paper: activation per outburst 708 +- 230; waits 60 +- 55, an exponential tail.
-    # Measured here (seeds 0-9): per-run mean activation 574-833, mean wait 18-25 ticks.
+    # Measured here (seeds 0-39): per-run mean activation 491-870, mean wait 18-26 ticks.
     # "Of the order of" is asserted as within a factor 2 for activation (pooled over 10
     # runs, ~1100 outbursts, standard error ~2 %) and within a factor 10 for the waits;
     # waits must be right-skewed with positive excess kurtosis (pooled).
@@ -83,44 +84,47 @@ def test_e9_activation_per_outburst_and_waiting_times(run2_floor):
 
 
 def test_e10_one_jump_explodes_where_salami_tactics_do_not(schedule):
-    # Runs 3 and 4, 100 paired seeds, 300 ticks: L falls 0.01 a tick from tick 77 to 0.2
-    # (salami) or jumps to 0.7 at tick 77 (jump). Measured over seeds 0-99: the jump has
-    # the larger peak in 74 % (random) and ??? (blocked) of pairs; the salami stays at or
-    # below 50 actives in 68 % (random) and ??? (blocked). "Most" is asserted as more than
-    # half of 100 pairs, at least 3.5 binomial standard deviations (~4.6) below those rates.
+    # Runs 3 and 4, 200 paired seeds, 300 ticks: L falls 0.01 a tick from tick 77 to 0.2
+    # (salami) or jumps to 0.7 at tick 77 (jump). Measured over seeds 0-199: the jump has
+    # the larger peak in 155 (random) and 154 (blocked) of 200 pairs; the salami stays at
+    # or below 50 actives in 145 (random) and 131 (blocked). "Most" is asserted as more
+    # than half, at least 4.5 binomial standard deviations (~6.5) below those counts.
+    # The jump itself explodes (> 50 actives) in only 43-56 % of seeds; E11 (jailed at the
+    # end, jump > salami: 25-35 % of seeds here) is reported in docs, not asserted.
     salami_cfg = config("epstein-run3", schedule)
     jump_cfg = config("epstein-run4", schedule)
     jump_larger = salami_quiet = 0
-    for seed in seeds(100):
+    for seed in seeds(200):
         salami = Simulation(salami_cfg, seed).run(300).active.max()
         jump = Simulation(jump_cfg, seed).run(300).active.max()
         jump_larger += jump > salami
         salami_quiet += salami <= 50
-    assert jump_larger > 50
-    assert salami_quiet > 50
+    assert jump_larger > 100
+    assert salami_quiet > 100
 
 
 def test_e12_cop_reductions_tip_society_into_rebellion(schedule):
-    # Run 5: cops 0.074 -> 0 over ticks 50..550. Measured (seeds 0-19, both schedules):
-    # every run tips (actives > 50) by tick 275 with 65-118 of the 118 cops still there.
+    # Run 5: cops 0.074 -> 0 over ticks 50..550. Measured over seeds 0-39: 40 (random) and
+    # 39 (blocked) runs tip (actives > 50) while more than half of the 118 cops are still
+    # there (76-118 cops at the tip); one blocked run jailed its rebels one by one and
+    # never tipped. Asserted: at least 15 of 20 seeds tip with most cops in place.
     cfg = config("epstein-run5", schedule)
-    cops_at_tip = []
+    tipped_with_most_cops = 0
     for seed in seeds(20):
         series = Simulation(cfg, seed).run(550)
         tipped = np.flatnonzero(series.active > 50)
-        assert len(tipped) > 0
-        cops_at_tip.append(int(series.cops[tipped[0]]))
-    assert sum(c > 59 for c in cops_at_tip) >= 15, cops_at_tip  # most cops still in place
+        tipped_with_most_cops += len(tipped) > 0 and series.cops[tipped[0]] > 59
+    assert tipped_with_most_cops >= 15
     literal = config("epstein-run5", schedule, "rules.ratio_rule=literal")
-    for seed in seeds(5):  # measured peaks 13-26 with the literal rule: it never tips
+    for seed in seeds(5):  # measured peaks <= 41 over 40 runs: the literal rule never tips
         assert Simulation(literal, seed).run(550).active.max() <= 50
 
 
 def test_e13_run1_simmers_with_deceptive_switching(schedule):
     # Run 1: vision 1.7, L = 0.89, J = 15, citizens immobile, cops moving. Latent rebels
-    # are those with H > 0.1 / 0.11 (~9.1 %, ~102). Measured (seeds 0-19): mean actives
-    # after tick 100 is 64-98 % of the run's latent rebels, never below 56 actives, and
-    # 0.5-2 citizens switch state each tick.
+    # are those with H > 0.1 / 0.11 (~9.1 %, ~102). Measured (seeds 0-39): mean actives
+    # after tick 100 is 71-92 % of the run's latent rebels, never below 56 actives, and
+    # 0.6-2.5 citizens switch state each tick.
     cfg = config("epstein-run1", schedule)
     shares, switches = [], []
     for seed in seeds(10):
