@@ -40,6 +40,11 @@ Statistics per run (ticks 1..steps; "after warm-up" means ticks > ``--warmup``):
   ``arrests_per_tick`` after warm-up (Mesa: counted by wrapping the model RNG's
   ``randint``, which Mesa calls exactly once per arrest to draw the term; the wrapper
   returns the same numbers, so the run is unchanged), and ``mean_arrested_state``.
+  When the jail can reach a steady state within the run (4 J <= steps - warm-up), also
+  ``jailed_per_arrest`` and ``arrested_per_arrest``: mean jailed (or ARRESTED) divided
+  by arrests per tick, i.e. by Little's law the ticks each arrest is counted as jailed.
+  Both hardly vary between seeds, so they expose the jail-timing difference between
+  the engines (docs/DOCKING.md) that the other statistics are too noisy to see.
 
 Tests: Mann-Whitney U (two-sided) decides each statistic at ``--alpha``; the two-sample
 Kolmogorov-Smirnov p-value is shown alongside. The overall verdict applies Holm's
@@ -74,6 +79,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
 }
 
 PRIMARY = ("peak_active", "outbursts", "mean_active", "mean_jailed")
+RESIDENCE = ("jailed_per_arrest", "arrested_per_arrest")
 POOLED = ("outburst_peak", "outburst_duration", "outburst_activation", "waiting_time")
 DIAGNOSTIC = ("peak_active_after_warmup", "arrests_per_tick", "mean_arrested_state")
 LABELS = {
@@ -84,6 +90,8 @@ LABELS = {
     "peak_active_after_warmup": "peak actives after warm-up",
     "arrests_per_tick": "arrests per tick",
     "mean_arrested_state": "mean ARRESTED / ours jailed",
+    "jailed_per_arrest": "jailed / arrests per tick",
+    "arrested_per_arrest": "ARRESTED / arrests per tick",
     "outburst_peak": "peak per outburst",
     "outburst_duration": "duration per outburst",
     "outburst_activation": "activation per outburst",
@@ -310,11 +318,23 @@ def dock(config: str, seeds: list[int], steps: int, warmup: int, alpha: float) -
             file=sys.stderr,
             flush=True,
         )
+    keys = PRIMARY + DIAGNOSTIC
+    everyone = runs["mesa"] + runs["ours"]
+    if CONFIGS[config]["max_jail_term"] * 4 <= steps - warmup and all(
+        r.stats["arrests_per_tick"] > 0 for r in everyone
+    ):
+        # Little's law: jailed = arrests per tick x ticks counted per arrest.
+        for r in everyone:
+            r.stats["jailed_per_arrest"] = r.stats["mean_jailed"] / r.stats["arrests_per_tick"]
+            r.stats["arrested_per_arrest"] = (
+                r.stats["mean_arrested_state"] / r.stats["arrests_per_tick"]
+            )
+        keys += RESIDENCE
     comparisons = {
         key: compare(
             [r.stats[key] for r in runs["mesa"]], [r.stats[key] for r in runs["ours"]], alpha
         )
-        for key in PRIMARY + DIAGNOSTIC
+        for key in keys
     }
     pooled = {}
     for key in POOLED:
@@ -361,6 +381,8 @@ def dock(config: str, seeds: list[int], steps: int, warmup: int, alpha: float) -
 
 def _fmt(mean: float, se: float) -> str:
     digits = 0 if abs(mean) >= 100 else 1 if abs(mean) >= 10 else 2
+    if se > 0 and math.isfinite(se):  # show at least one significant digit of the SE
+        digits = max(digits, min(3, -math.floor(math.log10(se))))
     return f"{mean:.{digits}f} ± {se:.{digits}f}"
 
 
@@ -375,8 +397,7 @@ def print_report(result: dict[str, Any]) -> None:
     )
     head = f"{'statistic':<38}{'Mesa mean±SE':>16}{'ours mean±SE':>16}{'diff':>8}"
     print(head + f"{'MW p':>8}{'KS p':>8}  verdict")
-    for key in PRIMARY + DIAGNOSTIC:
-        c = result["comparisons"][key]
+    for key, c in result["comparisons"].items():
         rel = c["relative_difference"]
         rel_s = "n/a" if rel is None else f"{100 * rel:+.0f}%"
         verdict = f"different at alpha={result['alpha']}" if c["different"] else "equivalent"

@@ -114,7 +114,7 @@ def test_every_switch_combination_keeps_the_books(ratio, shape, order, jailed):
     assert sim.fields_consistent()
     # every agent on the lattice acted during the last tick (or was released at its end)
     on_lattice = (sim.kind == K.QUIET) | (sim.kind == K.ACTIVE) | (sim.kind == K.COP)
-    assert np.all(sim.stamp[on_lattice] == (sim.tick - 1) & 255)
+    assert np.all(sim.acted_parity[on_lattice] == (sim.tick - 1) & 1)
 
 
 def test_cops_with_their_own_vision_count_actives_themselves():

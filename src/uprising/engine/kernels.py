@@ -27,6 +27,8 @@ QUIET = 1
 ACTIVE = 2
 COP = 3
 JAILED = 4  # a jailed citizen that stays on its cell (JailedOnGrid.OCCUPIES)
+KIND = 7  # a cell's byte holds its kind in the low bits ...
+ACTED = 0x80  # ... and in its top bit the parity of the last tick its agent acted in
 
 INFINITE_TERM = -1  # jail time left for a citizen who is never released
 
@@ -161,15 +163,15 @@ def count_in_vision(kind, c, width, height, half_widths):
         hi = x + h
         if lo >= 0 and hi < width:
             for cell in range(base + lo, base + hi + 1):
-                k = kind[cell]
+                k = kind[cell] & KIND
                 cops += k == COP
                 actives += k == ACTIVE
         else:
             for d in range(-h, h + 1):
-                k = kind[base + _wrap(x + d, width)]
+                k = kind[base + _wrap(x + d, width)] & KIND
                 cops += k == COP
                 actives += k == ACTIVE
-    own = kind[c]
+    own = kind[c] & KIND
     if own == ACTIVE:
         actives -= 1
     elif own == COP:
@@ -188,7 +190,7 @@ def _nth_active(kind, c, width, height, half_widths, n):
         h = half_widths[i]
         for d in range(-h, h + 1):
             cell = base + _wrap(x + d, width)
-            if kind[cell] == ACTIVE and cell != c:
+            if (kind[cell] & KIND) == ACTIVE and cell != c:
                 if n == 0:
                     return cell
                 n -= 1
@@ -236,9 +238,8 @@ def _random_empty_neighbour(kind, c, width, height, dx, dy, delta, reach, state)
 
 
 @njit(inline="always", cache=True)
-def _relocate(kind, stamp, hardship, risk, ident, source, target):
+def _relocate(kind, hardship, risk, ident, source, target):
     kind[target] = kind[source]
-    stamp[target] = stamp[source]
     hardship[target] = hardship[source]
     risk[target] = risk[source]
     ident[target] = ident[source]
@@ -288,7 +289,6 @@ def _decide(hardship, risk, cops_seen, actives_seen, masks, c, where, was_active
 def _process_block(
     b,
     kind,
-    stamp,
     hardship,
     risk,
     ident,
@@ -339,13 +339,13 @@ def _process_block(
     y1 = y_edges[by + 1]
     state = new_stream(key, tick, b)
 
-    cells = np.empty((x1 - x0) * (y1 - y0), dtype=np.int64)
+    cells = np.empty((x1 - x0) * (y1 - y0), dtype=np.int32)
     n = 0
     for y in range(y0, y1):
         for x in range(x0, x1):
             c = y * width + x
             cells[n] = c
-            n += np.uint8(kind[c] - np.uint8(1)) < np.uint8(3)  # quiet, active or cop
+            n += np.uint8((kind[c] & KIND) - np.uint8(1)) < np.uint8(3)  # quiet, active or cop
     for i in range(n - 1, 0, -1):  # Fisher-Yates
         j = below(state, i + 1)
         tmp = cells[i]
@@ -368,13 +368,13 @@ def _process_block(
     n_switches = 0
     n_buffered = 0
     for i in range(n):
-        c = cells[i]
-        if stamp[c] == tick_stamp:
+        c = np.int64(cells[i])
+        if (kind[c] & ACTED) == tick_stamp:
             continue  # an agent that moved here after its own activation
-        k = kind[c]
+        k = kind[c] & KIND
         if k != QUIET and k != ACTIVE and k != COP:
             continue  # arrested before its turn
-        stamp[c] = tick_stamp
+        kind[c] = k | tick_stamp
         if k != COP:
             # Rules M and A. The target is drawn first; the decision is taken where the
             # citizen stands when it acts (after moving, or before, by `order`).
@@ -405,12 +405,12 @@ def _process_block(
                 if target < 0:
                     target = c
             if target != c:
-                _relocate(kind, stamp, hardship, risk, ident, c, target)
+                _relocate(kind, hardship, risk, ident, c, target)
             if was_active and (not active or target != c):
                 disc_add(actives_seen, c, width, height, cit_hw, masks, -1)
             if active and (not was_active or target != c):
                 disc_add(actives_seen, target, width, height, cit_hw, masks, 1)
-            kind[target] = ACTIVE if active else QUIET
+            kind[target] = (ACTIVE if active else QUIET) | tick_stamp
             if active != (was_active == 1):
                 n_switches += 1
             continue
@@ -420,7 +420,7 @@ def _process_block(
                 kind, c, width, height, cop_dx, cop_dy, cop_delta, cop_reach, state
             )
             if target >= 0:
-                _relocate(kind, stamp, hardship, risk, ident, c, target)
+                _relocate(kind, hardship, risk, ident, c, target)
                 disc_add(cops_seen, c, width, height, cit_hw, masks, -1)
                 disc_add(cops_seen, target, width, height, cit_hw, masks, 1)
                 c = target
@@ -446,7 +446,7 @@ def _process_block(
                 kind[suspect] = EMPTY
                 ident[suspect] = -1
                 if to_arrestee:
-                    _relocate(kind, stamp, hardship, risk, ident, c, suspect)
+                    _relocate(kind, hardship, risk, ident, c, suspect)
                     disc_add(cops_seen, c, width, height, cit_hw, masks, -1)
                     disc_add(cops_seen, suspect, width, height, cit_hw, masks, 1)
                     c = suspect
@@ -456,7 +456,7 @@ def _process_block(
                 kind, c, width, height, cop_dx, cop_dy, cop_delta, cop_reach, state
             )
             if target >= 0:
-                _relocate(kind, stamp, hardship, risk, ident, c, target)
+                _relocate(kind, hardship, risk, ident, c, target)
                 disc_add(cops_seen, c, width, height, cit_hw, masks, -1)
                 disc_add(cops_seen, target, width, height, cit_hw, masks, 1)
     arrests[b] = n_arrests
@@ -469,7 +469,6 @@ def _activate_tick(
     phase_ptr,
     phase_blocks,
     kind,
-    stamp,
     hardship,
     risk,
     ident,
@@ -510,7 +509,6 @@ def _activate_tick(
             _process_block(
                 phase_blocks[start + i],
                 kind,
-                stamp,
                 hardship,
                 risk,
                 ident,
@@ -562,7 +560,7 @@ def _cops_per_block(kind, width, x_edges, y_edges):
         n = 0
         for y in range(y_edges[by], y_edges[by + 1]):
             for x in range(x_edges[bx], x_edges[bx + 1]):
-                n += kind[y * width + x] == COP
+                n += (kind[y * width + x] & KIND) == COP
         out[b] = n
     return out
 
@@ -610,7 +608,6 @@ def _random_empty_cell(kind, state):
 @njit(cache=True)
 def serve_jail_terms(
     kind,
-    stamp,
     hardship,
     risk,
     ident,
@@ -643,11 +640,10 @@ def serve_jail_terms(
     height = iparams[I_HEIGHT]
     if iparams[I_JAILED_MODE] == _OCCUPIES:
         for c in range(kind.shape[0]):
-            if kind[c] == JAILED and jail_left[c] > 0:
+            if (kind[c] & KIND) == JAILED and jail_left[c] > 0:
                 jail_left[c] -= 1
                 if jail_left[c] == 0:
-                    kind[c] = QUIET
-                    stamp[c] = tick_stamp
+                    kind[c] = QUIET | tick_stamp
         return n_jailed
     for b in range(buf_count.shape[0]):
         for s in range(buf_offset[b], buf_offset[b] + buf_count[b]):
@@ -691,8 +687,7 @@ def serve_jail_terms(
             jail_home[kept] = home
             kept += 1
             continue
-        kind[target] = QUIET
-        stamp[target] = tick_stamp
+        kind[target] = QUIET | tick_stamp
         hardship[target] = jail_hardship[i]
         risk[target] = jail_risk[i]
         ident[target] = jail_ident[i]
@@ -704,12 +699,12 @@ def count_kinds(kind):
     """Numbers of cells of each kind, indexed by kind code."""
     out = np.zeros(5, dtype=np.int64)
     for c in range(kind.shape[0]):
-        out[kind[c]] += 1
+        out[kind[c] & KIND] += 1
     return out
 
 
 @njit(cache=True)
-def populate(kind, hardship, risk, ident, stamp, n_cops, n_citizens, citizen_p, cop_p, exact, key):
+def populate(kind, hardship, risk, ident, n_cops, n_citizens, citizen_p, cop_p, exact, key):
     """Place the initial population; returns the number of agents placed.
 
     ``exact``: ``n_cops`` cops and ``n_citizens`` citizens on distinct uniformly random
@@ -745,7 +740,6 @@ def populate(kind, hardship, risk, ident, stamp, n_cops, n_citizens, citizen_p, 
     state = new_stream(key, 1, 0)
     n = 0
     for c in range(n_cells):
-        stamp[c] = 255
         if kind[c] == EMPTY:
             ident[c] = -1
             continue
@@ -754,6 +748,7 @@ def populate(kind, hardship, risk, ident, stamp, n_cops, n_citizens, citizen_p, 
         if kind[c] == QUIET:
             hardship[c] = uniform(state)
             risk[c] = uniform(state)
+        kind[c] = kind[c] | ACTED  # as if it acted in tick 0, of the other parity than tick 1
     return n
 
 
@@ -764,7 +759,7 @@ def build_fields(kind, width, height, half_widths, cops_seen, actives_seen):
     actives_seen[:] = 0
     r = (half_widths.shape[0] - 1) // 2
     for c in range(kind.shape[0]):
-        k = kind[c]
+        k = kind[c] & KIND
         if k != COP and k != ACTIVE:
             continue
         field = cops_seen if k == COP else actives_seen
@@ -781,11 +776,11 @@ def remove_cops(kind, ident, cops_seen, width, height, half_widths, masks, n_rem
     """Take ``n_remove`` uniformly chosen cops off the lattice."""
     n_cops = 0
     for c in range(kind.shape[0]):
-        n_cops += kind[c] == COP
+        n_cops += (kind[c] & KIND) == COP
     cells = np.empty(n_cops, dtype=np.int64)
     n = 0
     for c in range(kind.shape[0]):
-        if kind[c] == COP:
+        if (kind[c] & KIND) == COP:
             cells[n] = c
             n += 1
     state = new_stream(key, tick, 1)
@@ -801,7 +796,7 @@ def remove_cops(kind, ident, cops_seen, width, height, half_widths, masks, n_rem
 
 @njit(cache=True)
 def add_cops(
-    kind, stamp, ident, cops_seen, width, height, half_widths, masks, n_add, first_ident,
+    kind, ident, cops_seen, width, height, half_widths, masks, n_add, first_ident,
     previous_stamp, key, tick,
 ):  # fmt: skip
     """Put ``n_add`` new cops on uniformly random empty cells; returns how many fit."""
@@ -810,8 +805,7 @@ def add_cops(
         c = _random_empty_cell(kind, state)
         if c < 0:
             return i
-        kind[c] = COP
-        stamp[c] = previous_stamp
+        kind[c] = COP | previous_stamp
         ident[c] = first_ident + i
         disc_add(cops_seen, c, width, height, half_widths, masks, 1)
     return n_add

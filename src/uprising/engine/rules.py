@@ -50,7 +50,10 @@ def arrest_probability(cops: int, actives: int, k: float, ratio_rule: int) -> fl
         k: the arrest constant (2.3 in every implementation; ln 10 in the paper's text).
         ratio_rule: see `cop_to_active_ratio`.
     """
-    return 1.0 - math.exp(-k * cop_to_active_ratio(cops, actives, ratio_rule))
+    ratio = cop_to_active_ratio(cops, actives, ratio_rule)
+    if ratio == 0.0:  # the common case under the floor and round rules: skip exp
+        return 0.0
+    return 1.0 - math.exp(-k * ratio)
 
 
 @njit(cache=True)

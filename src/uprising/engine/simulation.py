@@ -102,19 +102,19 @@ class Simulation:
         self._cop_delta = self._cop_dy * config.width + self._cop_dx
 
         n = config.n_cells
-        self.kind = np.zeros(n, dtype=np.uint8)
-        self.stamp = np.zeros(n, dtype=np.uint8)
+        # one byte per cell: its kind (kernels.KIND bits) and the parity of the last tick
+        # its agent acted in (kernels.ACTED bit), which keeps an agent from acting twice
+        self.cells = np.zeros(n, dtype=np.uint8)
         self.hardship = np.zeros(n, dtype=np.float32)
         self.risk_aversion = np.zeros(n, dtype=np.float32)
         self.ident = np.zeros(n, dtype=np.int32)
         # jail time left of a jailed citizen who occupies its cell (JailedOnGrid.OCCUPIES)
         self.jail_left = np.zeros(n, dtype=np.int32)
         n_placed = K.populate(
-            self.kind,
+            self.cells,
             self.hardship,
             self.risk_aversion,
             self.ident,
-            self.stamp,
             round(config.cop_density * n),
             round(config.citizen_density * n),
             config.citizen_density,
@@ -137,9 +137,9 @@ class Simulation:
         self.cops_seen = self._cops_field[:n]
         self.actives_seen = self._actives_field[:n]
         K.build_fields(
-            self.kind, config.width, config.height, self._cit_hw, self.cops_seen, self.actives_seen
+            self.cells, config.width, config.height, self._cit_hw, self.cops_seen, self.actives_seen
         )
-        counts = K.count_kinds(self.kind)
+        counts = K.count_kinds(self.cells)
         self.n_citizens = int(counts[K.QUIET])
         # citizens held off the lattice (JailedOnGrid.REMOVED and TRANSPARENT)
         cap = self.n_citizens
@@ -173,17 +173,17 @@ class Simulation:
         max_jail_term = value_at(cfg, TimelineVariable.MAX_JAIL_TERM, tick)
         if any(e.variable == TimelineVariable.COP_DENSITY for e in cfg.timeline):
             target = round(value_at(cfg, TimelineVariable.COP_DENSITY, tick) * cfg.n_cells)
-            now = int(K.count_kinds(self.kind)[K.COP])
+            now = int(K.count_kinds(self.cells)[K.COP])
             key = self._keys["timeline"]
             if target < now:
                 K.remove_cops(
-                    self.kind, self.ident, self._cops_words, cfg.width, cfg.height, self._cit_hw,
+                    self.cells, self.ident, self._cops_words, cfg.width, cfg.height, self._cit_hw,
                     self._masks, now - target, key, self.tick,
                 )  # fmt: skip
             elif target > now:
-                previous = (self.tick - 1) & 255
+                previous = ((self.tick - 1) & 1) * K.ACTED
                 added = K.add_cops(
-                    self.kind, self.stamp, self.ident, self._cops_words, cfg.width, cfg.height,
+                    self.cells, self.ident, self._cops_words, cfg.width, cfg.height,
                     self._cit_hw, self._masks, target - now, self._next_ident, previous, key,
                     self.tick,
                 )  # fmt: skip
@@ -200,7 +200,7 @@ class Simulation:
         uses_jail_store = self.config.jailed_on_grid != JailedOnGrid.OCCUPIES
         if uses_jail_store:
             count_cops = K.cops_per_block_parallel if blocks.parallel else K.cops_per_block_serial
-            capacity = count_cops(self.kind, self.config.width, blocks.x_edges, blocks.y_edges)
+            capacity = count_cops(self.cells, self.config.width, blocks.x_edges, blocks.y_edges)
             self._buf_offset = np.zeros(blocks.n_blocks, dtype=np.int64)
             self._buf_offset[1:] = np.cumsum(capacity)[:-1]
             size = int(capacity.sum())
@@ -218,9 +218,9 @@ class Simulation:
         kernel = K.activate_tick_parallel if blocks.parallel else K.activate_tick_serial
         kernel(
             order, blocks.phase_ptr, blocks.phase_blocks,
-            self.kind, self.stamp, self.hardship, self.risk_aversion, self.ident,
+            self.cells, self.hardship, self.risk_aversion, self.ident,
             self.jail_left, self._cops_words, self._actives_words, self._masks,
-            blocks.x_edges, blocks.y_edges, self.tick, self.tick & 255,
+            blocks.x_edges, blocks.y_edges, self.tick, self._acted_bit(),
             self._keys["activation"], self._iparams, self._fparams,
             self._cit_hw, self._cit_dx, self._cit_dy, self._cit_delta,
             self._cop_hw, self._cop_dx, self._cop_dy, self._cop_delta,
@@ -232,14 +232,13 @@ class Simulation:
         """Jail this tick's arrestees, count terms down, release those who are done."""
         self.n_jailed = int(
             K.serve_jail_terms(
-                self.kind,
-                self.stamp,
+                self.cells,
                 self.hardship,
                 self.risk_aversion,
                 self.ident,
                 self.jail_left,
                 self._iparams,
-                self.tick & 255,
+                self._acted_bit(),
                 self._buf_offset,
                 self._buf_count,
                 *self._buf,
@@ -258,7 +257,7 @@ class Simulation:
 
     def observe(self, legitimacy: float) -> None:
         """Append this tick's row to the series."""
-        counts = K.count_kinds(self.kind)
+        counts = K.count_kinds(self.cells)
         row = self._history
         row["tick"].append(self.tick + 1)
         row["active"].append(int(counts[K.ACTIVE]))
@@ -294,20 +293,33 @@ class Simulation:
         }
         return Series(**cols)
 
+    @property
+    def kind(self) -> np.ndarray:
+        """The kind of every cell (kernels.EMPTY, QUIET, ACTIVE, COP or JAILED), a copy."""
+        return self.cells & K.KIND
+
+    @property
+    def acted_parity(self) -> np.ndarray:
+        """For every cell, the parity of the last tick its agent acted in (0 or 1)."""
+        return (self.cells >> 7).astype(np.uint8)
+
+    def _acted_bit(self) -> int:
+        """The ACTED bit value of the tick now running (tick parity)."""
+        return (self.tick & 1) * K.ACTED
+
     def citizens(self) -> dict[str, np.ndarray]:
         """Every citizen, sorted by identity: ``ident``, ``hardship``, ``risk_aversion``,
         ``state`` (0 quiet, 1 active, 2 jailed) and ``cell`` (-1 when off the lattice).
         """  # noqa: D205
-        on = np.flatnonzero(
-            (self.kind == K.QUIET) | (self.kind == K.ACTIVE) | (self.kind == K.JAILED)
-        )
+        kind = self.kind
+        on = np.flatnonzero((kind == K.QUIET) | (kind == K.ACTIVE) | (kind == K.JAILED))
         state_of = np.array([0, 0, 1, 0, 2], dtype=np.int8)
         m = self.n_jailed
         table = {
             "ident": np.concatenate([self.ident[on], self.jail_ident[:m]]),
             "hardship": np.concatenate([self.hardship[on], self.jail_hardship[:m]]),
             "risk_aversion": np.concatenate([self.risk_aversion[on], self.jail_risk[:m]]),
-            "state": np.concatenate([state_of[self.kind[on]], np.full(m, 2, dtype=np.int8)]),
+            "state": np.concatenate([state_of[kind[on]], np.full(m, 2, dtype=np.int8)]),
             "cell": np.concatenate([on, np.full(m, -1, dtype=np.int64)]),
         }
         order = np.argsort(table["ident"], kind="stable")
@@ -318,14 +330,14 @@ class Simulation:
         cops = np.zeros_like(self.cops_seen)
         actives = np.zeros_like(self.actives_seen)
         cfg = self.config
-        K.build_fields(self.kind, cfg.width, cfg.height, self._cit_hw, cops, actives)
+        K.build_fields(self.cells, cfg.width, cfg.height, self._cit_hw, cops, actives)
         same_cops = np.array_equal(cops, self.cops_seen)
         return bool(same_cops and np.array_equal(actives, self.actives_seen))
 
     def state_bytes(self) -> int:
         """Bytes held by the run's state arrays (lattice, jail and scratch)."""
         arrays = [
-            self.kind, self.stamp, self.hardship, self.risk_aversion, self.ident,
+            self.cells, self.hardship, self.risk_aversion, self.ident,
             self.jail_left, self._cops_field, self._actives_field, self.jail_hardship,
             self.jail_risk, self.jail_ident, self.jail_time, self.jail_home,
             *getattr(self, "_buf", ()),
