@@ -13,10 +13,7 @@
 
 import os as _os
 
-import numba as _numba
-
 # OpenMP's worker threads spin while they wait; on a busy machine (CI, several runs at
-# once) a parallel phase then takes ten times longer. Numba's own work queue does not
-# spin. A user's NUMBA_THREADING_LAYER still wins.
-if "NUMBA_THREADING_LAYER" not in _os.environ:
-    _numba.config.THREADING_LAYER = "workqueue"
+# once) a parallel phase then takes ten times longer. Passive waiting keeps OpenMP's
+# speed on an idle machine without the collapse under load. Users' settings win.
+_os.environ.setdefault("OMP_WAIT_POLICY", "passive")

@@ -655,18 +655,16 @@ def serve_jail_terms(
             n_jailed += 1
     state = new_stream(key, tick, 0)
     transparent = iparams[I_JAILED_MODE] == _TRANSPARENT
-    kept = 0
-    for i in range(n_jailed):
+    # Count every term down; a released citizen's slot is filled with the last entry,
+    # which is then served in its turn (the order of the store is deterministic).
+    i = 0
+    while i < n_jailed:
         left = jail_time[i]
         if left > 0:
             left -= 1
+        jail_time[i] = left
         if left != 0:  # still serving (or never released: INFINITE_TERM)
-            jail_hardship[kept] = jail_hardship[i]
-            jail_risk[kept] = jail_risk[i]
-            jail_ident[kept] = jail_ident[i]
-            jail_time[kept] = left
-            jail_home[kept] = jail_home[i]
-            kept += 1
+            i += 1
             continue
         home = jail_home[i]
         target = -1
@@ -680,27 +678,31 @@ def serve_jail_terms(
         if target < 0:
             target = _random_empty_cell(kind, state)
         if target < 0:  # a full lattice: stay in jail and try again next tick
-            jail_hardship[kept] = jail_hardship[i]
-            jail_risk[kept] = jail_risk[i]
-            jail_ident[kept] = jail_ident[i]
-            jail_time[kept] = 0
-            jail_home[kept] = home
-            kept += 1
+            i += 1
             continue
         kind[target] = QUIET | tick_stamp
         hardship[target] = jail_hardship[i]
         risk[target] = jail_risk[i]
         ident[target] = jail_ident[i]
-    return kept
+        n_jailed -= 1
+        jail_hardship[i] = jail_hardship[n_jailed]
+        jail_risk[i] = jail_risk[n_jailed]
+        jail_ident[i] = jail_ident[n_jailed]
+        jail_time[i] = jail_time[n_jailed]
+        jail_home[i] = jail_home[n_jailed]
+    return n_jailed
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def count_kinds(kind):
     """Numbers of cells of each kind, indexed by kind code."""
-    out = np.zeros(5, dtype=np.int64)
-    for c in range(kind.shape[0]):
-        out[kind[c] & KIND] += 1
-    return out
+    n_chunks = 64
+    partial = np.zeros((n_chunks, 8), dtype=np.int64)
+    size = (kind.shape[0] + n_chunks - 1) // n_chunks
+    for chunk in prange(n_chunks):
+        for c in range(chunk * size, min((chunk + 1) * size, kind.shape[0])):
+            partial[chunk, kind[c] & KIND] += 1
+    return partial.sum(axis=0)[:5]
 
 
 @njit(cache=True)

@@ -86,9 +86,11 @@ def make_blocks(config: EngineConfig) -> Blocks:
     y_edges = _edges(config.height, nby)
     smallest = min(np.diff(x_edges).min(), np.diff(y_edges).min())
     reach = interaction_reach(config)
-    parallel = nbx % 2 == 0 and nby % 2 == 0 and smallest >= 2 * reach
+    by_parity = nbx % 2 == 0 and nby % 2 == 0 and smallest >= 2 * reach
     ids = np.arange(nbx * nby, dtype=np.int64)
-    if parallel:
+    # with one block per phase there is nothing to share out: run the phases serially
+    parallel = by_parity and nbx * nby > 4
+    if by_parity:
         colour = (ids % nbx) % 2 + 2 * ((ids // nbx) % 2)
         groups = [ids[colour == k] for k in range(4)]
     else:
