@@ -17,9 +17,9 @@ import types
 import numpy as np
 from numba import njit, prange
 
-from uprising.engine.config import JailedOnGrid, JailTerm, Order, SelfCount
+from uprising.engine.config import JailedOnGrid, JailTerm, Order, RatioRule, SelfCount
 from uprising.engine.rng import below, new_stream, next_u64, uniform
-from uprising.engine.rules import arrest_probability
+from uprising.engine.rules import arrest_probability, cop_to_active_ratio
 
 # cell kinds
 EMPTY = 0
@@ -50,9 +50,12 @@ F_LEGITIMACY = 0
 F_THRESHOLD = 1
 F_ARREST_CONSTANT = 2
 F_MAX_JAIL_TERM = 3
-N_FPARAMS = 4
+F_P_TABLE = 4  # then P(q) = 1 - exp(-k q) for integer ratios q = 0..P_TABLE_SIZE - 1
+P_TABLE_SIZE = 256
+N_FPARAMS = F_P_TABLE + P_TABLE_SIZE
 
 _TWICE_IF_ACTIVE = int(SelfCount.TWICE_IF_ACTIVE)
+_LITERAL = int(RatioRule.LITERAL)
 _MOVE_THEN_ACT = int(Order.MOVE_THEN_ACT)
 _OCCUPIES = int(JailedOnGrid.OCCUPIES)
 _TRANSPARENT = int(JailedOnGrid.TRANSPARENT)
@@ -279,9 +282,16 @@ def _decide(hardship, risk, cops_seen, actives_seen, masks, c, where, was_active
     a = 1 + field_at(actives_seen, where, masks) - was_active
     if iparams[I_SELF_COUNT] == _TWICE_IF_ACTIVE:
         a += was_active
-    p = arrest_probability(
-        field_at(cops_seen, where, masks), a, fparams[F_ARREST_CONSTANT], iparams[I_RATIO_RULE]
-    )
+    cops = field_at(cops_seen, where, masks)
+    rule = iparams[I_RATIO_RULE]
+    if rule == _LITERAL:
+        p = arrest_probability(cops, a, fparams[F_ARREST_CONSTANT], rule)
+    else:  # an integer ratio: read P from the run's table (the same function filled it)
+        q = np.int64(cop_to_active_ratio(cops, a, rule))
+        if q < P_TABLE_SIZE:
+            p = fparams[F_P_TABLE + q]
+        else:
+            p = arrest_probability(cops, a, fparams[F_ARREST_CONSTANT], rule)
     return grievance - risk[c] * p > threshold
 
 

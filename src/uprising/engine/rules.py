@@ -30,6 +30,8 @@ def cop_to_active_ratio(cops: int, actives: int, ratio_rule: int) -> float:
     """
     if ratio_rule == LITERAL:
         return cops / actives
+    if 2 * cops < actives:  # below one half: 0 under both rounding rules, no division
+        return 0.0
     q = cops // actives
     if ratio_rule == FLOOR:
         return float(q)

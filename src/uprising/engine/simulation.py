@@ -22,9 +22,16 @@ import numba
 import numpy as np
 
 from uprising.engine import kernels as K
-from uprising.engine.config import EngineConfig, JailedOnGrid, PopulationInit, TimelineVariable
+from uprising.engine.config import (
+    EngineConfig,
+    JailedOnGrid,
+    PopulationInit,
+    RatioRule,
+    TimelineVariable,
+)
 from uprising.engine.neighbourhood import lane_bits, offsets, row_half_widths, swar_masks
 from uprising.engine.rng import phase_keys
+from uprising.engine.rules import arrest_probability
 from uprising.engine.schedule import make_blocks
 from uprising.engine.timeline import value_at
 
@@ -94,6 +101,10 @@ class Simulation:
         self._fparams = np.zeros(K.N_FPARAMS, dtype=np.float64)
         self._fparams[K.F_THRESHOLD] = config.threshold
         self._fparams[K.F_ARREST_CONSTANT] = config.arrest_constant
+        for q in range(K.P_TABLE_SIZE):  # P for integer ratios, by the engine's own rule
+            self._fparams[K.F_P_TABLE + q] = arrest_probability(
+                q, 1, config.arrest_constant, int(RatioRule.FLOOR)
+            )
         self._cit_hw = row_half_widths(config.neighbourhood, config.citizen_vision)
         self._cit_dx, self._cit_dy = offsets(config.neighbourhood, config.citizen_vision)
         self._cop_hw = row_half_widths(config.neighbourhood, config.cop_vision)
