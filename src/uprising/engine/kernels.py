@@ -703,8 +703,7 @@ def serve_jail_terms(
     return n_jailed
 
 
-@njit(cache=True, parallel=True)
-def count_kinds(kind):
+def _count_kinds(kind):
     """Numbers of cells of each kind, indexed by kind code."""
     n_chunks = 64
     partial = np.zeros((n_chunks, 8), dtype=np.int64)
@@ -713,6 +712,12 @@ def count_kinds(kind):
         for c in range(chunk * size, min((chunk + 1) * size, kind.shape[0])):
             partial[chunk, kind[c] & KIND] += 1
     return partial.sum(axis=0)[:5]
+
+
+count_kinds = njit(cache=True)(_named(_count_kinds, "count_kinds"))
+count_kinds_parallel = njit(cache=True, parallel=True)(
+    _named(_count_kinds, "count_kinds_parallel")
+)
 
 
 @njit(cache=True)

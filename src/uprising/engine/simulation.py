@@ -268,7 +268,8 @@ class Simulation:
 
     def observe(self, legitimacy: float) -> None:
         """Append this tick's row to the series."""
-        counts = K.count_kinds(self.cells)
+        count = K.count_kinds_parallel if self._blocks.parallel else K.count_kinds
+        counts = count(self.cells)
         row = self._history
         row["tick"].append(self.tick + 1)
         row["active"].append(int(counts[K.ACTIVE]))
