@@ -715,9 +715,7 @@ def _count_kinds(kind):
 
 
 count_kinds = njit(cache=True)(_named(_count_kinds, "count_kinds"))
-count_kinds_parallel = njit(cache=True, parallel=True)(
-    _named(_count_kinds, "count_kinds_parallel")
-)
+count_kinds_parallel = njit(cache=True, parallel=True)(_named(_count_kinds, "count_kinds_parallel"))
 
 
 @njit(cache=True)
