@@ -137,3 +137,25 @@ def test_bad_steps_is_a_usage_error():
     result = invoke("run", "epstein-run2", "--steps", "0")
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_interrupted_run_keeps_the_ticks_done(tmp_path, monkeypatch):
+    from uprising.engine.simulation import Simulation
+
+    original = Simulation.step
+
+    def step_until_interrupted(self):
+        if self.tick == 30:
+            raise KeyboardInterrupt
+        original(self)
+
+    monkeypatch.setattr(Simulation, "step", step_until_interrupted)
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["run", "epstein-run2", "--steps", "100", "--out", str(out)])
+    assert result.exit_code == 130
+    table = pq.read_table(out / "series.parquet")
+    assert table.num_rows == 30
+    assert table.column("tick").to_pylist() == list(range(1, 31))
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "interrupted"
+    assert summary["steps"] == 30 and summary["steps_requested"] == 100

@@ -107,8 +107,13 @@ def run_command(
 
     started = time.perf_counter()
     simulation = Simulation(config, seed=run_seed)
+    interrupted = False
     with _progress(n_steps, f"{resolved.name} (seed {run_seed})") as advance:
-        series = simulation.run(n_steps, progress=advance)
+        try:
+            series = simulation.run(n_steps, progress=advance)
+        except KeyboardInterrupt:  # keep the ticks completed so far
+            interrupted = True
+            series = simulation.series()
     wall_seconds = time.perf_counter() - started
 
     columns = series.columns()
@@ -120,11 +125,13 @@ def run_command(
         scenario_hash=scenario_hash(resolved),
         parameters=scenario_dict(resolved),
         seed=run_seed,
-        steps=n_steps,
+        steps=len(series),
         wall_seconds=wall_seconds,
         columns=columns,
         outbursts=stats.to_dict(),
     )
+    summary["status"] = "interrupted" if interrupted else "completed"
+    summary["steps_requested"] = n_steps
     _print_summary(summary, stats, resolved.outbursts.threshold)
 
     if out is not None:
@@ -133,6 +140,9 @@ def run_command(
         except OSError as exc:
             _fail(f"cannot write outputs to {out}: {exc.strerror or exc}", code=1)
         typer.echo(f"outputs: {paths.series} and {paths.summary}")
+    if interrupted:
+        typer.echo(f"interrupted after {len(series)} of {n_steps} ticks", err=True)
+        raise typer.Exit(130)
 
 
 def _print_summary(summary: dict[str, Any], stats: Any, threshold: int) -> None:
