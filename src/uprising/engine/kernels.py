@@ -19,7 +19,7 @@ from numba import njit, prange
 
 from uprising.engine.config import JailedOnGrid, JailTerm, Order, RatioRule, SelfCount
 from uprising.engine.rng import below, new_stream, next_u64, uniform
-from uprising.engine.rules import arrest_probability, cop_to_active_ratio
+from uprising.engine.rules import arrest_probability, cop_to_active_ratio, is_active
 
 # cell kinds
 EMPTY = 0
@@ -43,7 +43,8 @@ I_JAIL_TERM = 6
 I_CITIZENS_MOVE = 7
 I_COPS_MOVE = 8
 I_COP_TO_ARRESTEE = 9
-N_IPARAMS = 10
+I_SAME_VISION = 10  # cops see as far as citizens: their count of actives is a field read
+N_IPARAMS = 11
 
 # indices into the float parameter vector
 F_LEGITIMACY = 0
@@ -251,6 +252,22 @@ def _relocate(kind, hardship, risk, ident, source, target):
 
 
 @njit(inline="always", cache=True)
+def _move_cop(kind, hardship, risk, ident, cops_seen, width, height, cit_hw, masks, c, target):
+    """Move the cop on ``c`` to ``target``, carrying its mark in the cops field; returns it."""
+    _relocate(kind, hardship, risk, ident, c, target)
+    disc_add(cops_seen, c, width, height, cit_hw, masks, -1)
+    disc_add(cops_seen, target, width, height, cit_hw, masks, 1)
+    return target
+
+
+@njit(inline="always", cache=True)
+def _target_or_stay(kind, c, width, height, dx, dy, delta, reach, state):
+    """Rule M's destination: a random empty cell within vision, or ``c`` if none is empty."""
+    target = _random_empty_neighbour(kind, c, width, height, dx, dy, delta, reach, state)
+    return c if target < 0 else target
+
+
+@njit(inline="always", cache=True)
 def draw_jail_term(term_rule, max_term, state):
     """Jail time left at arrest: the term j plus the arrest tick (see JailTerm)."""
     if term_rule == _U0J:
@@ -275,9 +292,8 @@ def _decide(hardship, risk, cops_seen, actives_seen, masks, c, where, was_active
     """
     legitimacy = fparams[F_LEGITIMACY]
     threshold = fparams[F_THRESHOLD]
-    grievance = hardship[c] * (1.0 - legitimacy)
     # G <= T means G - R P <= T for every P >= 0: quiet without looking around.
-    if grievance <= threshold:
+    if hardship[c] * (1.0 - legitimacy) <= threshold:
         return False
     a = 1 + field_at(actives_seen, where, masks) - was_active
     if iparams[I_SELF_COUNT] == _TWICE_IF_ACTIVE:
@@ -292,7 +308,7 @@ def _decide(hardship, risk, cops_seen, actives_seen, masks, c, where, was_active
             p = fparams[F_P_TABLE + q]
         else:
             p = arrest_probability(cops, a, fparams[F_ARREST_CONSTANT], rule)
-    return grievance - risk[c] * p > threshold
+    return is_active(hardship[c], legitimacy, risk[c], p, threshold)
 
 
 @njit(cache=True)
@@ -373,7 +389,7 @@ def _process_block(
         max_term = np.int64(fparams[F_MAX_JAIL_TERM])
     cit_reach = (cit_hw.shape[0] - 1) // 2
     cop_reach = (cop_hw.shape[0] - 1) // 2
-    same_vision = cit_hw.shape[0] == cop_hw.shape[0] and np.all(cit_hw == cop_hw)
+    same_vision = iparams[I_SAME_VISION] != 0
     n_arrests = 0
     n_switches = 0
     n_buffered = 0
@@ -391,11 +407,9 @@ def _process_block(
             was_active = 1 if k == ACTIVE else 0
             target = c
             if citizens_move and move_then_act:
-                target = _random_empty_neighbour(
+                target = _target_or_stay(
                     kind, c, width, height, cit_dx, cit_dy, cit_delta, cit_reach, state
                 )
-                if target < 0:
-                    target = c
             active = _decide(
                 hardship,
                 risk,
@@ -409,11 +423,9 @@ def _process_block(
                 fparams,
             )
             if citizens_move and not move_then_act:
-                target = _random_empty_neighbour(
+                target = _target_or_stay(
                     kind, c, width, height, cit_dx, cit_dy, cit_delta, cit_reach, state
                 )
-                if target < 0:
-                    target = c
             if target != c:
                 _relocate(kind, hardship, risk, ident, c, target)
             if was_active and (not active or target != c):
@@ -430,10 +442,9 @@ def _process_block(
                 kind, c, width, height, cop_dx, cop_dy, cop_delta, cop_reach, state
             )
             if target >= 0:
-                _relocate(kind, hardship, risk, ident, c, target)
-                disc_add(cops_seen, c, width, height, cit_hw, masks, -1)
-                disc_add(cops_seen, target, width, height, cit_hw, masks, 1)
-                c = target
+                c = _move_cop(
+                    kind, hardship, risk, ident, cops_seen, width, height, cit_hw, masks, c, target
+                )
         if same_vision:
             actives = field_at(actives_seen, c, masks)
         else:
@@ -456,19 +467,19 @@ def _process_block(
                 kind[suspect] = EMPTY
                 ident[suspect] = -1
                 if to_arrestee:
-                    _relocate(kind, hardship, risk, ident, c, suspect)
-                    disc_add(cops_seen, c, width, height, cit_hw, masks, -1)
-                    disc_add(cops_seen, suspect, width, height, cit_hw, masks, 1)
-                    c = suspect
+                    c = _move_cop(
+                        kind, hardship, risk, ident, cops_seen, width, height, cit_hw, masks, c,
+                        suspect,
+                    )  # fmt: skip
             n_arrests += 1
         if (not move_then_act) and cops_move:
             target = _random_empty_neighbour(
                 kind, c, width, height, cop_dx, cop_dy, cop_delta, cop_reach, state
             )
             if target >= 0:
-                _relocate(kind, hardship, risk, ident, c, target)
-                disc_add(cops_seen, c, width, height, cit_hw, masks, -1)
-                disc_add(cops_seen, target, width, height, cit_hw, masks, 1)
+                _move_cop(
+                    kind, hardship, risk, ident, cops_seen, width, height, cit_hw, masks, c, target
+                )
     arrests[b] = n_arrests
     switches[b] = n_switches
     buf_count[b] = n_buffered

@@ -108,6 +108,7 @@ class Simulation:
         self._cit_hw = row_half_widths(config.neighbourhood, config.citizen_vision)
         self._cit_dx, self._cit_dy = offsets(config.neighbourhood, config.citizen_vision)
         self._cop_hw = row_half_widths(config.neighbourhood, config.cop_vision)
+        self._iparams[K.I_SAME_VISION] = int(np.array_equal(self._cit_hw, self._cop_hw))
         self._cop_dx, self._cop_dy = offsets(config.neighbourhood, config.cop_vision)
         self._cit_delta = self._cit_dy * config.width + self._cit_dx
         self._cop_delta = self._cop_dy * config.width + self._cop_dx
