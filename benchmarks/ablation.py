@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     for name, overrides in CONFIGURATIONS.items():
         sim = Simulation(EngineConfig(width=args.width, height=args.width, **overrides), 0)
         sim.run(3)
-        n_agents = sim.n_citizens + int((sim.kind == 3).sum())
+        n_agents = sim.n_agents
         best = float("inf")
         for _ in range(3):
             legitimacy, max_jail_term = sim.apply_timeline()

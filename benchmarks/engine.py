@@ -45,7 +45,7 @@ def measure(size: str, threads: int | None, steps: int | None) -> dict:
         load_scenario("epstein-run2"), [f"grid.width={width}", f"grid.height={width}"]
     )
     sim = Simulation(to_engine_config(scenario), seed=0)
-    n_agents = sim.n_citizens + int(sim.kind.__eq__(3).sum())
+    n_agents = sim.n_agents
     sim.run(warmup)
     start = time.perf_counter()
     series = sim.run(timed)

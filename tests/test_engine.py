@@ -280,7 +280,8 @@ def test_packed_writes_stay_within_the_reach_used_for_parallel_phases():
 def test_state_stays_small_per_agent():
     sim = Simulation(dataclasses.replace(RUN2, width=400, height=400), seed=0)
     sim.run(2)
-    n_agents = sim.n_citizens + int(sim.series().cops[-1])
+    n_agents = sim.n_agents
+    assert n_agents == sim.n_citizens + int(sim.series().cops[-1])
     assert sim.state_bytes() / n_agents < 160
 
 

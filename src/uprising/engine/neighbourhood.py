@@ -66,7 +66,8 @@ def offsets(shape: Neighbourhood, radius: float) -> tuple[np.ndarray, np.ndarray
 
 def size(shape: Neighbourhood, radius: float) -> int:
     """Number of cells in the neighbourhood, excluding the centre."""
-    return int(row_half_widths(shape, radius).sum() * 2 + len(row_half_widths(shape, radius)) - 1)
+    widths = row_half_widths(shape, radius)
+    return int(np.sum(2 * widths + 1)) - 1
 
 
 def lane_bits(half_widths: np.ndarray) -> int:

@@ -307,6 +307,11 @@ class Simulation:
         return Series(**cols)
 
     @property
+    def n_agents(self) -> int:
+        """Citizens (free or jailed) and cops now in the run."""
+        return self.n_citizens + int(K.count_kinds(self.cells)[K.COP])
+
+    @property
     def kind(self) -> np.ndarray:
         """The kind of every cell (kernels.EMPTY, QUIET, ACTIVE, COP or JAILED), a copy."""
         return self.cells & K.KIND
