@@ -136,16 +136,8 @@ def cascade_equilibrium(thresholds: np.ndarray | list[float], initial: int = 0) 
     n = theta.size
     if int(initial) != initial or not 0 <= initial <= n:
         raise ValueError(f"initial must be an integer in [0, {n}], got {initial!r}")
-    r = int(initial)
-    path = [r]
     # The path is monotone on {0..n}, so it settles within n + 1 updates.
-    for _ in range(n + 2):
-        nxt = int(np.searchsorted(theta, r, side="right"))
-        if nxt == r:
-            return CascadeResult(equilibrium=r, path=tuple(path))
-        path.append(nxt)
-        r = nxt
-    raise AssertionError("unreachable: a monotone cascade on a finite crowd settles")
+    return _settle(theta, int(initial), level_of_count=int)
 
 
 def public_opposition_equilibrium(
@@ -184,17 +176,27 @@ def public_opposition_equilibrium(
     n = tau.size
     if not math.isfinite(initial) or initial < 0:
         raise ValueError(f"initial must be a finite percentage >= 0, got {initial!r}")
-    s = float(initial)
-    path = [s]
     # Every iterate after the first is 100 * k / n computed the same way, so a repeated
-    # count gives a bit-identical value and the equality test below is exact.
-    for _ in range(n + 2):
-        nxt = 100.0 * int(np.searchsorted(tau, s, side="right")) / n
-        if nxt == s:
-            return CascadeResult(equilibrium=s, path=tuple(path))
+    # count gives a bit-identical value and the fixed-point test is exact.
+    return _settle(tau, float(initial), level_of_count=lambda k: 100.0 * k / n)
+
+
+def _settle(
+    sorted_thresholds: np.ndarray, start: float, level_of_count: Callable[[int], float]
+) -> CascadeResult:
+    """Iterate level(t + 1) = level_of_count(#{thresholds <= level(t)}) to its fixed point.
+
+    The map is monotone on a finite set of levels, so it settles within n + 1 updates.
+    """
+    level = start
+    path = [level]
+    for _ in range(sorted_thresholds.size + 2):
+        nxt = level_of_count(int(np.searchsorted(sorted_thresholds, level, side="right")))
+        if nxt == level:
+            return CascadeResult(equilibrium=level, path=tuple(path))
         path.append(nxt)
-        s = nxt
-    raise AssertionError("unreachable: a monotone cascade on a finite population settles")
+        level = nxt
+    raise AssertionError("unreachable: a monotone cascade on a finite crowd settles")
 
 
 def continuous_cascade_equilibrium(
