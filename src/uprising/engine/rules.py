@@ -1,7 +1,8 @@
 """The behavioural rules of Epstein's Model I as pure functions (MODEL_BRIEF.md 1.1).
 
-These are compiled with Numba and called by the kernels; they are also plain
-callables, so the exact tests (E1, E4, E5) exercise the very code the engine runs.
+These are compiled with Numba; the kernels call the arrest-probability functions, so the
+exact tests (E1, E4, E5) exercise the very code the engine runs. Rule A's inequality
+(`is_active`) is written out again in `kernels._decide`, where a call measured slower.
 """
 
 from __future__ import annotations
