@@ -1,4 +1,4 @@
-# uprising: `make run` runs the reference scenario, `make test` runs lint and tests.
+# uprising: `make run` runs the built-in Belarus scenario (belarus-2022), `make test` runs lint and tests.
 # Both create .venv (Python 3.11) when it is absent and (re)install the project with
 # its test tools whenever pyproject.toml changes (tracked by a stamp file).
 
@@ -10,7 +10,7 @@ STAMP := $(VENV)/.uprising-installed
 .PHONY: run test lint bench install clean
 
 run: $(STAMP)
-	$(BIN)/uprising run epstein-run2 --out out/epstein-run2
+	$(BIN)/uprising run belarus-2022 --scale 0.02 --out out/belarus-2022
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest

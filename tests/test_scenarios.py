@@ -73,10 +73,13 @@ def error_of(call, *args, **kwargs) -> str:
 # --- built-ins -----------------------------------------------------------------------
 
 
-def test_builtin_names_are_the_six_scenarios():
-    assert builtin_names() == BUILTINS
+def test_builtin_names_include_the_six_epstein_scenarios():
+    names = builtin_names()
+    assert names == sorted(names)
+    assert [name for name in names if name.startswith("epstein-")] == BUILTINS
     infos = list_scenarios()
-    assert [info.name for info in infos] == BUILTINS
+    assert [info.name for info in infos] == names
+    assert [info.name for info in infos if info.model == "epstein"] == BUILTINS
     assert all(info.description and "\n" not in info.description for info in infos)
 
 

@@ -1,7 +1,9 @@
 """The `uprising` command.
 
     uprising scenarios
+    uprising show belarus-2022
     uprising run epstein-run2 --seed 1 --steps 500 --set grid.width=200 --out out/run2
+    uprising run belarus-2020 --scale 0.01 --seed 1 --days 500 --out out/belarus-2020
 
 Errors a user can fix (unknown scenario, bad file, bad ``--set``) print one line,
 ``error: ...``, and exit with status 2; they never show a traceback.
@@ -72,6 +74,18 @@ def run_command(
         int | None,
         typer.Option(help="Ticks to run [default: the scenario's run.steps]", min=1),
     ] = None,
+    days: Annotated[
+        int | None,
+        typer.Option(help="Belarus scenarios: days to run [default: run.days]", min=1),
+    ] = None,
+    scale: Annotated[
+        float | None,
+        typer.Option(
+            help="Belarus scenarios: agents per person, 1.0 = one per person [default: run.scale]",
+            min=0.0,
+            max=1.5,
+        ),
+    ] = None,
     sets: Annotated[
         list[str] | None,
         typer.Option(
@@ -91,6 +105,7 @@ def run_command(
     from uprising.scenarios import (
         apply_overrides,
         load_scenario,
+        model_name,
         scenario_dict,
         scenario_hash,
         to_engine_config,
@@ -101,8 +116,20 @@ def run_command(
     with _user_errors():
         resolved = load_scenario(scenario)
         resolved = apply_overrides(resolved, sets or [])
-        resolved = with_run(resolved, seed=seed, steps=steps)
-        config = to_engine_config(resolved)
+        if model_name(resolved) == "belarus":
+            if steps is not None and days is not None and steps != days:
+                _fail("--steps and --days disagree: give one of them")
+            overrides = [f"run.scale={scale!r}"] if scale is not None else []
+            resolved = apply_overrides(resolved, overrides)
+            resolved = with_run(resolved, seed=seed, steps=days or steps)
+        else:
+            if scale is not None:
+                _fail(f"--scale applies to Belarus scenarios; {resolved.name} is an Epstein run")
+            resolved = with_run(resolved, seed=seed, steps=steps or days)
+            config = to_engine_config(resolved)
+    if model_name(resolved) == "belarus":
+        _run_belarus(resolved, out)
+        return
     n_steps, run_seed = resolved.run.steps, resolved.run.seed
 
     started = time.perf_counter()
@@ -145,6 +172,145 @@ def run_command(
         raise typer.Exit(130)
 
 
+@app.command("show")
+def show_command(
+    scenario: Annotated[str, typer.Argument(help="Built-in scenario name or TOML path")],
+    sets: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a parameter first (repeatable)", metavar="NAME=VALUE"),
+    ] = None,
+) -> None:
+    """Print a scenario's resolved parameters with units, ranges and sources."""
+    from uprising.scenarios import apply_overrides, describe_parameters, load_scenario
+
+    with _user_errors():
+        resolved = apply_overrides(load_scenario(scenario), sets or [])
+        rows = describe_parameters(resolved)
+    typer.echo(f"{resolved.name}: {resolved.summary}")
+    typer.echo(f"source: {resolved.provenance.source}")
+    section = None
+    for row in rows:
+        head = row.path.split(".")[0]
+        if head != section:
+            section = head
+            typer.echo(f"\n[{section}]")
+        plausible = f"; plausible {row.plausible}" if row.plausible else ""
+        typer.echo(f"  {row.path} = {_show_value(row.value)} {row.unit}".rstrip())
+        typer.echo(f"      allowed {row.allowed}{plausible}")
+        typer.echo(f"      source: {row.source}")
+    for event in getattr(resolved, "events", ()):
+        if section != "events":
+            section = "events"
+            typer.echo("\n[events]")
+        span = f" to {event.until}" if event.until else ""
+        weekday = f", weekday {event.weekday}" if event.weekday is not None else ""
+        typer.echo(
+            f"  {event.date}{span}{weekday}: {event.variable} = {event.value:g} ({event.name})"
+        )
+        typer.echo(f"      source: {event.source}")
+
+
+def _show_value(value: Any) -> str:
+    return value if isinstance(value, str) else repr(value)
+
+
+def _run_belarus(scenario: Any, out: Path | None) -> None:
+    """Run a Belarus scenario: progress, summary, outputs; Ctrl-C keeps the days done."""
+    from uprising.models.belarus import BelarusModel
+    from uprising.scenarios import scenario_dict, scenario_hash
+    from uprising.store.run_output import code_version, write_run_output
+
+    started = time.perf_counter()
+    with _user_errors():
+        model = BelarusModel(scenario)
+    label = f"{scenario.name} (scale {model.scale:g}, seed {model.seed})"
+    interrupted = False
+    with _progress(model.days, label, unit="days") as advance:
+        try:
+            result = model.run(progress=advance)
+        except KeyboardInterrupt:
+            interrupted = True
+            result = model.result()
+    wall = time.perf_counter() - started
+    series = result.series
+    summary = {
+        "scenario": scenario.name,
+        "model": "belarus",
+        "scenario_hash": scenario_hash(scenario),
+        "seed": model.seed,
+        "scale": model.scale,
+        "steps": len(series.get("day", [])),
+        "days_requested": model.days,
+        "status": "interrupted" if interrupted else "completed",
+        "code_version": code_version(),
+        "wall_seconds": wall,
+        "n_agents": model.n_agents,
+        **result.outcome.as_dict(),
+        "at_dates": _key_rows(series),
+        "parameters": scenario_dict(scenario),
+    }
+    outcome = result.outcome
+    code = summary["code_version"]
+    version = code["package"] + (f" ({code['git_commit'][:10]})" if code.get("git_commit") else "")
+    typer.echo(
+        f"{scenario.name}: scale {model.scale:g} ({model.n_agents:,} agents), seed {model.seed}, "
+        f"{summary['steps']} days, {wall:.1f} s, uprising {version}"
+    )
+    if outcome.status == "falls":
+        typer.echo(
+            f"  outcome: the regime FALLS on {outcome.date} through {outcome.channel}; "
+            f"opposition readiness then {outcome.readiness:.2f}"
+        )
+    else:
+        typer.echo(
+            f"  outcome: the regime HOLDS to {series['date'][-1] if summary['steps'] else '-'}; "
+            f"opposition readiness {outcome.readiness:.2f}"
+        )
+    typer.echo("  (counts are national equivalents: lattice counts / scale)")
+    header = (
+        f"  {'date':<10} {'participants':>12} {'detentions':>10} {'prisoners':>9} "
+        f"{'emigrants':>9} {'legitimacy':>10} {'loyalty':>7}"
+    )
+    typer.echo(header)
+    for row in summary["at_dates"]:
+        typer.echo(
+            f"  {row['date']:<10} {row['participants']:>12,.0f} {row['detentions']:>10,.0f} "
+            f"{row['political_prisoners']:>9,.0f} {row['emigrants']:>9,.0f} "
+            f"{row['legitimacy']:>10.3f} {row['security_loyalty']:>7.3f}"
+        )
+    if out is not None:
+        try:
+            paths = write_run_output(out, summary=summary, columns=series)
+        except OSError as exc:
+            _fail(f"cannot write outputs to {out}: {exc.strerror or exc}", code=1)
+        typer.echo(f"outputs: {paths.series} and {paths.summary}")
+    if interrupted:
+        typer.echo(f"interrupted after {summary['steps']} of {model.days} days", err=True)
+        raise typer.Exit(130)
+
+
+KEY_COLUMNS = (
+    "participants",
+    "detentions",
+    "political_prisoners",
+    "emigrants",
+    "legitimacy",
+    "security_loyalty",
+)
+
+
+def _key_rows(series: dict[str, Any], n: int = 6) -> list[dict[str, Any]]:
+    """The key series at ``n`` evenly spaced dates (first and last included)."""
+    length = len(series.get("day", []))
+    if length == 0:
+        return []
+    picks = sorted({round(i * (length - 1) / (n - 1)) for i in range(n)})
+    return [
+        {"date": str(series["date"][i]), **{c: float(series[c][i]) for c in KEY_COLUMNS}}
+        for i in picks
+    ]
+
+
 def _print_summary(summary: dict[str, Any], stats: Any, threshold: int) -> None:
     series = summary["series"]
     rows = [
@@ -176,7 +342,9 @@ def _fmt(value: Any, unit: str) -> str:
 
 
 @contextmanager
-def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
+def _progress(
+    total: int, label: str, unit: str = "ticks"
+) -> Iterator[Callable[[int], None] | None]:
     """A rich progress bar on stderr for long runs in a terminal; None otherwise."""
     console = Console(stderr=True)
     if total < PROGRESS_MIN_STEPS or not console.is_terminal:
@@ -186,7 +354,7 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("ticks"),
+        TextColumn(unit),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )

@@ -67,6 +67,7 @@ class JailTerm(IntEnum):
     UNIFORM_0_TO_J_MINUS_1 = 1  # NetLogo's draw, `random J` (see the timing note above)
     UNIFORM_1_TO_J = 2  # recommended default: with J_max >= 1 an arrest jails for >= 1 tick
     INFINITE = 3  # never released (Runs 3-5, J = infinity)
+    TWO_TIER = 4  # administrative (days) or criminal (years) term: see `Modifiers`
 
 
 class PopulationInit(IntEnum):
@@ -108,6 +109,28 @@ class TimelineEvent:
     end_tick: int | None = None
 
 
+@dataclass
+class Modifiers:
+    """Day-to-day inputs that models built on the core set before each tick.
+
+    The defaults leave Epstein's Model I exactly as it is (bit for bit). Units in the
+    comments; the Belarus model (`uprising.models.belarus`) documents the rules that set
+    them.
+    """
+
+    hardship_scale: float = 1.0  # multiplies every citizen's grievance (economy)
+    opponent_legitimacy: float = 0.0  # L as seen by convinced opponents (negative hardship)
+    media_actives: int = 0  # actives every citizen is told of, added to those it sees
+    peer_count: float = 0.0  # others seen for full peer pressure on G; 0: no peer pressure
+    media_weight: float = 0.0  # weight of the national cop-to-active ratio in P, [0, 1]
+    national_ratio: float = 0.0  # the national cop-to-active ratio the media shows
+    penalty_weight: float = 1.0  # multiplies the net risk R P (expected cost of arrest)
+    arrest_rate: float = 1.0  # probability that a cop with an active in sight arrests
+    criminal_share: float = 0.0  # JailTerm.TWO_TIER: probability that an arrest is criminal
+    admin_term: tuple[int, int] = (3, 15)  # ticks, inclusive range (TWO_TIER, administrative)
+    criminal_term: tuple[int, int] = (365, 1825)  # ticks, inclusive range (TWO_TIER, criminal)
+
+
 @dataclass(frozen=True)
 class EngineConfig:
     """All numbers one run of the Epstein core needs. Units in the comments."""
@@ -134,6 +157,7 @@ class EngineConfig:
     population_init: PopulationInit = PopulationInit.EXACT_COUNTS
     activation: Activation = Activation.BLOCKED
     block_size: int = 64  # cells, side of a scheduling block (Activation.BLOCKED)
+    release_home: bool = False  # REMOVED: a released citizen returns to its cell or near it
     timeline: tuple[TimelineEvent, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
@@ -184,10 +208,10 @@ class EngineConfig:
                 )
         if not math.isfinite(self.max_jail_term):
             _check(
-                self.jail_term == JailTerm.INFINITE,
+                self.jail_term in (JailTerm.INFINITE, JailTerm.TWO_TIER),
                 "max_jail_term",
                 self.max_jail_term,
-                "finite unless jail_term is INFINITE",
+                "finite unless jail_term is INFINITE or TWO_TIER",
             )
 
     @property

@@ -44,14 +44,28 @@ I_CITIZENS_MOVE = 7
 I_COPS_MOVE = 8
 I_COP_TO_ARRESTEE = 9
 I_SAME_VISION = 10  # cops see as far as citizens: their count of actives is a field read
-N_IPARAMS = 11
+I_MEDIA_ACTIVES = 11  # actives every citizen adds to its own count A (Modifiers.media_actives)
+I_ADMIN_MIN = 12  # JailTerm.TWO_TIER: inclusive ranges of the two tiers' terms, ticks
+I_ADMIN_MAX = 13
+I_CRIMINAL_MIN = 14
+I_CRIMINAL_MAX = 15
+I_RELEASE_HOME = 16  # a released citizen goes back to its cell, or near it (REMOVED mode)
+N_IPARAMS = 17
 
 # indices into the float parameter vector
 F_LEGITIMACY = 0
 F_THRESHOLD = 1
 F_ARREST_CONSTANT = 2
 F_MAX_JAIL_TERM = 3
-F_P_TABLE = 4  # then P(q) = 1 - exp(-k q) for integer ratios q = 0..P_TABLE_SIZE - 1
+F_HARDSHIP_SCALE = 4  # Modifiers: see uprising.engine.config.Modifiers
+F_OPPONENT_LEGITIMACY = 5
+F_PENALTY_WEIGHT = 6
+F_ARREST_RATE = 7
+F_CRIMINAL_SHARE = 8
+F_PEER_COUNT = 9
+F_MEDIA_WEIGHT = 10
+F_NATIONAL_RATIO = 11
+F_P_TABLE = 12  # then P(q) = 1 - exp(-k q) for integer ratios q = 0..P_TABLE_SIZE - 1
 P_TABLE_SIZE = 256
 N_FPARAMS = F_P_TABLE + P_TABLE_SIZE
 
@@ -63,6 +77,7 @@ _TRANSPARENT = int(JailedOnGrid.TRANSPARENT)
 _U0J = int(JailTerm.UNIFORM_0_TO_J)
 _U0J1 = int(JailTerm.UNIFORM_0_TO_J_MINUS_1)
 _U1J = int(JailTerm.UNIFORM_1_TO_J)
+_TWO_TIER = int(JailTerm.TWO_TIER)
 _REJECTION_TRIES = 16
 _U1 = np.uint64(1)
 _U2 = np.uint64(2)
@@ -268,8 +283,16 @@ def _target_or_stay(kind, c, width, height, dx, dy, delta, reach, state):
 
 
 @njit(inline="always", cache=True)
-def draw_jail_term(term_rule, max_term, state):
+def draw_jail_term(term_rule, max_term, state, iparams, fparams):
     """Jail time left at arrest: the term j plus the arrest tick (see JailTerm)."""
+    if term_rule == _TWO_TIER:
+        if uniform(state) < fparams[F_CRIMINAL_SHARE]:
+            low = iparams[I_CRIMINAL_MIN]
+            high = iparams[I_CRIMINAL_MAX]
+        else:
+            low = iparams[I_ADMIN_MIN]
+            high = iparams[I_ADMIN_MAX]
+        return low + below(state, high - low + 1) + 1
     if term_rule == _U0J:
         return below(state, max_term + 1) + 1
     if term_rule == _U0J1:
@@ -289,19 +312,42 @@ def _decide(hardship, risk, cops_seen, actives_seen, masks, c, where, was_active
 
     ``where`` is within the citizen's vision of ``c``, so ``actives_seen[where]``
     counts the citizen itself when it was active; that count is taken out.
+
+    Epstein (2002): active iff G - R P > T, G = H (1 - L), P = 1 - exp(-k C/A). The
+    `Modifiers` extend it, each a no-op at its default: a convinced opponent (negative
+    H) sees its own L; G is scaled by the economy; actives reported by the media join
+    the count; G is weighted by peer pressure min(1, others seen / count) (Chenoweth,
+    Hocking & Marks 2022, rule 5); the ratio C/A is blended with the national one by
+    the media's weight (Lemos et al.'s "news impact"); R P is weighted by the expected
+    cost of an arrest (ibid., rule 2).
     """
-    legitimacy = fparams[F_LEGITIMACY]
     threshold = fparams[F_THRESHOLD]
-    grievance = hardship[c] * (1.0 - legitimacy)
-    # G <= T means G - R P <= T for every P >= 0: quiet without looking around.
+    h = hardship[c]
+    if h >= 0:
+        grievance = h * (1.0 - fparams[F_LEGITIMACY]) * fparams[F_HARDSHIP_SCALE]
+    else:
+        grievance = -h * (1.0 - fparams[F_OPPONENT_LEGITIMACY]) * fparams[F_HARDSHIP_SCALE]
+    # G <= T means G - R P <= T for every P >= 0 (and peer pressure is at most 1):
+    # quiet without looking around.
     if grievance <= threshold:
         return False
-    a = 1 + field_at(actives_seen, where, masks) - was_active
+    others = field_at(actives_seen, where, masks) - was_active + iparams[I_MEDIA_ACTIVES]
+    peer_count = fparams[F_PEER_COUNT]
+    if peer_count > 0:
+        grievance *= min(1.0, others / peer_count)
+        if grievance <= threshold:
+            return False
+    a = 1 + others
     if iparams[I_SELF_COUNT] == _TWICE_IF_ACTIVE:
         a += was_active
     cops = field_at(cops_seen, where, masks)
     rule = iparams[I_RATIO_RULE]
-    if rule == _LITERAL:
+    media = fparams[F_MEDIA_WEIGHT]
+    if media > 0:
+        ratio = (1.0 - media) * cop_to_active_ratio(cops, a, rule)
+        ratio += media * fparams[F_NATIONAL_RATIO]
+        p = 1.0 - np.exp(-fparams[F_ARREST_CONSTANT] * ratio)
+    elif rule == _LITERAL:
         p = arrest_probability(cops, a, fparams[F_ARREST_CONSTANT], rule)
     else:  # an integer ratio: read P from the run's table (the same function filled it)
         q = np.int64(cop_to_active_ratio(cops, a, rule))
@@ -311,7 +357,7 @@ def _decide(hardship, risk, cops_seen, actives_seen, masks, c, where, was_active
             p = arrest_probability(cops, a, fparams[F_ARREST_CONSTANT], rule)
     # rules.is_active's inequality, written out: calling it here measured ~6 % slower at
     # national scale (benchmarks/engine.py, paired runs)
-    return grievance - risk[c] * p > threshold
+    return grievance - risk[c] * (p * fparams[F_PENALTY_WEIGHT]) > threshold
 
 
 @njit(cache=True)
@@ -393,6 +439,7 @@ def _process_block(
     cit_reach = (cit_hw.shape[0] - 1) // 2
     cop_reach = (cop_hw.shape[0] - 1) // 2
     same_vision = iparams[I_SAME_VISION] != 0
+    arrest_rate = fparams[F_ARREST_RATE]
     n_arrests = 0
     n_switches = 0
     n_buffered = 0
@@ -452,9 +499,9 @@ def _process_block(
             actives = field_at(actives_seen, c, masks)
         else:
             _, actives = count_in_vision(kind, c, width, height, cop_hw)
-        if actives > 0:
+        if actives > 0 and (arrest_rate >= 1.0 or uniform(state) < arrest_rate):
             suspect = _nth_active(kind, c, width, height, cop_hw, below(state, actives))
-            left = draw_jail_term(term_rule, max_term, state)
+            left = draw_jail_term(term_rule, max_term, state, iparams, fparams)
             disc_add(actives_seen, suspect, width, height, cit_hw, masks, -1)
             if jailed_mode == _OCCUPIES:
                 kind[suspect] = JAILED
@@ -650,6 +697,7 @@ def serve_jail_terms(
     jail_ident,
     jail_time,
     jail_home,
+    jail_tier,
     n_jailed,
     key,
     tick,
@@ -658,7 +706,8 @@ def serve_jail_terms(
 ):
     """End of tick: jail this tick's arrestees, count down terms, release who is done.
 
-    Returns the new number of citizens held off the lattice.
+    ``jail_tier`` marks criminal terms (JailTerm.TWO_TIER: a term longer than the longest
+    administrative one). Returns the new number of citizens held off the lattice.
     """
     width = iparams[I_WIDTH]
     height = iparams[I_HEIGHT]
@@ -669,6 +718,8 @@ def serve_jail_terms(
                 if jail_left[c] == 0:
                     kind[c] = QUIET | tick_stamp
         return n_jailed
+    two_tier = iparams[I_JAIL_TERM] == _TWO_TIER
+    tier_cut = iparams[I_ADMIN_MAX] + 1
     for b in range(buf_count.shape[0]):
         for s in range(buf_offset[b], buf_offset[b] + buf_count[b]):
             jail_hardship[n_jailed] = buf_hardship[s]
@@ -676,9 +727,10 @@ def serve_jail_terms(
             jail_ident[n_jailed] = buf_ident[s]
             jail_time[n_jailed] = buf_left[s]
             jail_home[n_jailed] = buf_home[s]
+            jail_tier[n_jailed] = two_tier and buf_left[s] > tier_cut
             n_jailed += 1
     state = new_stream(key, tick, 0)
-    transparent = iparams[I_JAILED_MODE] == _TRANSPARENT
+    near_home = iparams[I_JAILED_MODE] == _TRANSPARENT or iparams[I_RELEASE_HOME] != 0
     # Count every term down; a released citizen's slot is filled with the last entry,
     # which is then served in its turn (the order of the store is deterministic).
     i = 0
@@ -692,7 +744,7 @@ def serve_jail_terms(
             continue
         home = jail_home[i]
         target = -1
-        if transparent:
+        if near_home:
             if kind[home] == EMPTY:
                 target = home
             else:
@@ -714,6 +766,7 @@ def serve_jail_terms(
         jail_ident[i] = jail_ident[n_jailed]
         jail_time[i] = jail_time[n_jailed]
         jail_home[i] = jail_home[n_jailed]
+        jail_tier[i] = jail_tier[n_jailed]
     return n_jailed
 
 

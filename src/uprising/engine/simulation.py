@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numba
 import numpy as np
@@ -25,6 +26,7 @@ from uprising.engine import kernels as K
 from uprising.engine.config import (
     EngineConfig,
     JailedOnGrid,
+    Modifiers,
     PopulationInit,
     RatioRule,
     TimelineVariable,
@@ -70,6 +72,14 @@ class Series:
         return len(self.tick)
 
 
+class InitialState(Protocol):
+    """A prepared lattice (see `uprising.population`): one entry per cell."""
+
+    kind: np.ndarray  # uint8: kernels.EMPTY, QUIET or COP
+    hardship: np.ndarray  # float32; negative for a convinced opponent (Modifiers)
+    risk_aversion: np.ndarray  # float32
+
+
 class Simulation:
     """A run of Epstein's Model I on a torus.
 
@@ -77,12 +87,20 @@ class Simulation:
         config: the engine configuration (validated when it was built).
         seed: non-negative integer; the run is a pure function of (config, seed),
             whatever the number of threads.
+        initial: a prepared lattice of ``config.n_cells`` cells instead of the uniform
+            random placement of the densities in ``config`` (which are then unused).
+
+    Attributes:
+        modifiers: the day's `Modifiers`; their defaults leave Model I as it is.
     """
 
-    def __init__(self, config: EngineConfig, seed: int = 0) -> None:
+    def __init__(
+        self, config: EngineConfig, seed: int = 0, initial: InitialState | None = None
+    ) -> None:
         self.config = config
         self.seed = seed
         self.tick = 0
+        self.modifiers = Modifiers()
         self._keys = phase_keys(seed)
         self._blocks = make_blocks(config)
         self._iparams = np.zeros(K.N_IPARAMS, dtype=np.int64)
@@ -98,6 +116,7 @@ class Simulation:
             config.citizens_move or config.cops_move_when_citizens_frozen
         )
         self._iparams[K.I_COP_TO_ARRESTEE] = int(config.cop_moves_to_arrestee)
+        self._iparams[K.I_RELEASE_HOME] = int(config.release_home)
         self._fparams = np.zeros(K.N_FPARAMS, dtype=np.float64)
         self._fparams[K.F_THRESHOLD] = config.threshold
         self._fparams[K.F_ARREST_CONSTANT] = config.arrest_constant
@@ -122,18 +141,21 @@ class Simulation:
         self.ident = np.zeros(n, dtype=np.int32)
         # jail time left of a jailed citizen who occupies its cell (JailedOnGrid.OCCUPIES)
         self.jail_left = np.zeros(n, dtype=np.int32)
-        n_placed = K.populate(
-            self.cells,
-            self.hardship,
-            self.risk_aversion,
-            self.ident,
-            round(config.cop_density * n),
-            round(config.citizen_density * n),
-            config.citizen_density,
-            config.cop_density,
-            config.population_init == PopulationInit.EXACT_COUNTS,
-            self._keys["population"],
-        )
+        if initial is None:
+            n_placed = K.populate(
+                self.cells,
+                self.hardship,
+                self.risk_aversion,
+                self.ident,
+                round(config.cop_density * n),
+                round(config.citizen_density * n),
+                config.citizen_density,
+                config.cop_density,
+                config.population_init == PopulationInit.EXACT_COUNTS,
+                self._keys["population"],
+            )
+        else:
+            n_placed = self._place(initial)
         self._next_ident = int(n_placed)
         # cops and active citizens within a citizen's vision of every cell (centre included)
         # (8- or 16-bit counts, padded so that they can be updated several at a time as
@@ -160,12 +182,30 @@ class Simulation:
         self.jail_ident = np.zeros(cap, dtype=np.int32)
         self.jail_time = np.zeros(cap, dtype=np.int32)
         self.jail_home = np.zeros(cap, dtype=np.int64)
+        self.jail_tier = np.zeros(cap, dtype=np.uint8)  # 1: a criminal term (TWO_TIER)
         self.n_jailed = 0
         nb = self._blocks.n_blocks
         self._arrests = np.zeros(nb, dtype=np.int64)
         self._switches = np.zeros(nb, dtype=np.int64)
         self._buf_count = np.zeros(nb, dtype=np.int64)
         self._history: dict[str, list] = {name: [] for name in SERIES_COLUMNS}
+
+    def _place(self, initial: InitialState) -> int:
+        """Copy a prepared lattice; returns the number of agents placed."""
+        n = self.config.n_cells
+        for name in ("kind", "hardship", "risk_aversion"):
+            if getattr(initial, name).shape != (n,):
+                raise ValueError(f"initial.{name} must have one entry per cell ({n})")
+        kind = np.asarray(initial.kind, dtype=np.uint8)
+        if not np.isin(kind, (K.EMPTY, K.QUIET, K.COP)).all():
+            raise ValueError("initial.kind must hold only EMPTY, QUIET and COP cells")
+        occupied = kind != K.EMPTY
+        self.cells[:] = kind | np.where(occupied, K.ACTED, 0).astype(np.uint8)
+        self.hardship[:] = initial.hardship
+        self.risk_aversion[:] = initial.risk_aversion
+        self.ident[:] = -1
+        self.ident[occupied] = np.arange(int(occupied.sum()), dtype=np.int32)
+        return int(occupied.sum())
 
     # -- the step -------------------------------------------------------------------
 
@@ -209,6 +249,7 @@ class Simulation:
         self._fparams[K.F_MAX_JAIL_TERM] = (
             max_jail_term if math.isfinite(max_jail_term) else np.finfo(np.float64).max
         )
+        self._apply_modifiers()
         uses_jail_store = self.config.jailed_on_grid != JailedOnGrid.OCCUPIES
         if uses_jail_store:
             count_cops = K.cops_per_block_parallel if blocks.parallel else K.cops_per_block_serial
@@ -240,6 +281,21 @@ class Simulation:
             self._arrests, self._switches,
         )  # fmt: skip
 
+    def _apply_modifiers(self) -> None:
+        """Write the day's `Modifiers` into the kernels' parameter vectors."""
+        m = self.modifiers
+        self._fparams[K.F_HARDSHIP_SCALE] = m.hardship_scale
+        self._fparams[K.F_OPPONENT_LEGITIMACY] = m.opponent_legitimacy
+        self._fparams[K.F_PENALTY_WEIGHT] = m.penalty_weight
+        self._fparams[K.F_ARREST_RATE] = m.arrest_rate
+        self._fparams[K.F_CRIMINAL_SHARE] = m.criminal_share
+        self._fparams[K.F_PEER_COUNT] = m.peer_count
+        self._fparams[K.F_MEDIA_WEIGHT] = m.media_weight
+        self._fparams[K.F_NATIONAL_RATIO] = m.national_ratio
+        self._iparams[K.I_MEDIA_ACTIVES] = m.media_actives
+        self._iparams[K.I_ADMIN_MIN], self._iparams[K.I_ADMIN_MAX] = m.admin_term
+        self._iparams[K.I_CRIMINAL_MIN], self._iparams[K.I_CRIMINAL_MAX] = m.criminal_term
+
     def serve_jail_terms(self) -> None:
         """Jail this tick's arrestees, count terms down, release those who are done."""
         self.n_jailed = int(
@@ -259,6 +315,7 @@ class Simulation:
                 self.jail_ident,
                 self.jail_time,
                 self.jail_home,
+                self.jail_tier,
                 self.n_jailed,
                 self._keys["jail"],
                 self.tick,
@@ -357,7 +414,7 @@ class Simulation:
         arrays = [
             self.cells, self.hardship, self.risk_aversion, self.ident,
             self.jail_left, self._cops_field, self._actives_field, self.jail_hardship,
-            self.jail_risk, self.jail_ident, self.jail_time, self.jail_home,
+            self.jail_risk, self.jail_ident, self.jail_time, self.jail_home, self.jail_tier,
             *getattr(self, "_buf", ()),
         ]  # fmt: skip
         return int(sum(a.nbytes for a in arrays))

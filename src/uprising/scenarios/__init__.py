@@ -1,21 +1,40 @@
 """Scenarios: TOML files with a pydantic schema, and the built-in ones.
 
-- `schema`: the `Scenario` model (every parameter with unit, range and source) and
-  `to_engine_config`, its translation into the engine's `EngineConfig`.
-- `loader`: `load_scenario`, `list_scenarios`, `apply_overrides`, TOML round trip and
-  `scenario_hash`.
-- `builtin/`: Epstein (2002) Runs 1-5 and Mesa's example (`epstein-mesa`).
+- `schema`: the Epstein `Scenario` model (every parameter with unit, range and source)
+  and `to_engine_config`, its translation into the engine's `EngineConfig`.
+- `belarus_schema`: the `BelarusScenario` model (``model = "belarus"``): lattice,
+  regime layer, fall conditions and dated `Event` drivers.
+- `loader`: `load_scenario` (dispatch on the ``model`` key, ``base`` inheritance),
+  `list_scenarios`, `apply_overrides`, `with_run`, TOML round trip, `scenario_hash`
+  and `describe_parameters` for both families.
+- `builtin/`: Epstein (2002) Runs 1-5 and Mesa's example (`epstein-mesa`); Belarus
+  `belarus-2020`, `belarus-2022` and the 2022 variants `russia-defeat`,
+  `russia-stalemate`, `sanctions-tightened`, `troops-deployed`, `opposition-ready`.
 """
 
 from uprising.errors import ScenarioError
+from uprising.scenarios.belarus_schema import (
+    DRIVER_BASELINE,
+    EVENT_RANGES,
+    JUMP_VARIABLES,
+    LEVEL_VARIABLES,
+    WINDOW_VARIABLES,
+    BelarusScenario,
+    Event,
+    describe_belarus_parameters,
+)
 from uprising.scenarios.loader import (
+    MODELS,
+    AnyScenario,
     ScenarioInfo,
     apply_overrides,
     builtin_names,
+    describe_parameters,
     dumps_scenario,
     list_scenarios,
     load_scenario,
     loads_scenario,
+    model_name,
     parse_value,
     scenario_dict,
     scenario_hash,
@@ -24,22 +43,32 @@ from uprising.scenarios.loader import (
 from uprising.scenarios.schema import (
     ParameterInfo,
     Scenario,
-    describe_parameters,
     to_engine_config,
 )
 
 __all__ = [
+    "DRIVER_BASELINE",
+    "EVENT_RANGES",
+    "JUMP_VARIABLES",
+    "LEVEL_VARIABLES",
+    "MODELS",
+    "WINDOW_VARIABLES",
+    "AnyScenario",
+    "BelarusScenario",
+    "Event",
     "ParameterInfo",
     "Scenario",
     "ScenarioError",
     "ScenarioInfo",
     "apply_overrides",
     "builtin_names",
+    "describe_belarus_parameters",
     "describe_parameters",
     "dumps_scenario",
     "list_scenarios",
     "load_scenario",
     "loads_scenario",
+    "model_name",
     "parse_value",
     "scenario_dict",
     "scenario_hash",
