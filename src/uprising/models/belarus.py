@@ -216,6 +216,7 @@ class BelarusModel:
             russian_support=1.0,
             police_surge=1.0,
             opposition_readiness=s.opposition.readiness,
+            repression=s.repression.repression_level,
         )
         self.drivers: Drivers = build_drivers(s.run.start, self.days, initial_levels, s.events)
 
@@ -569,11 +570,14 @@ class BelarusModel:
     def choose_policy(self, drv: dict[str, float]) -> None:
         """The regime's repression level and troops for tomorrow.
 
-        ``repression.policy = "fixed"``: the scenario's repression_level throughout.
+        ``repression.policy = "fixed"``: the scenario's path of the repression level
+        (repression_level, then `repression` events).
         ``"optimise"``: the option with the widest forecast margin to the three fall
         conditions (`uprising.models.regime.choose_policy`, a myopic heuristic).
         """
         if self.scenario.repression.policy != "optimise":
+            if self.day + 1 < self.days:
+                self.repression = self.drivers.on(self.day + 1)["repression"]
             return
         window = self._participants_window
         forced = drv["troops_abroad"] > 0

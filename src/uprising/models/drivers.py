@@ -30,6 +30,7 @@ LEVELS = (
     "western_recognition",
     "opposition_readiness",
     "police_surge",
+    "repression",
 )
 WINDOWS = ("internet_shutdown", "troops_abroad")
 SHOCKS = ("legitimacy_shock",)

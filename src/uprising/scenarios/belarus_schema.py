@@ -18,7 +18,9 @@ Exogenous drivers (``[[events]]``). Each event changes one variable on a date:
   ``troops_abroad`` forces the troops-abroad flag to ``value`` (0 or 1) from ``date`` on.
 - levels (`LEVEL_VARIABLES`): ``russian_support`` (index, 1 = the 2020 level),
   ``sanctions`` (index, 1 = the 2021 sectoral level), ``western_recognition`` (0..1),
-  ``opposition_readiness`` (0..1), ``police_surge`` (multiplier of cops on the lattice).
+  ``opposition_readiness`` (0..1), ``police_surge`` (multiplier of cops on the lattice),
+  ``repression`` (the repression level under ``policy = "fixed"``; ignored when the
+  regime optimises).
   Without ``until`` the value holds from ``date`` on; with ``until`` it is a linear ramp
   from the value in force the day before ``date`` to ``value`` on ``until``, held
   afterwards.
@@ -113,13 +115,21 @@ EventVariable = Literal[
     "protest_call",
     "troops_abroad",
     "police_surge",
+    "repression",
 ]
 
 JUMP_VARIABLES = frozenset({"legitimacy_shock", "troops_abroad"})
 """Variables that change on one date only (``until`` is not allowed)."""
 
 LEVEL_VARIABLES = frozenset(
-    {"russian_support", "sanctions", "western_recognition", "opposition_readiness", "police_surge"}
+    {
+        "russian_support",
+        "sanctions",
+        "western_recognition",
+        "opposition_readiness",
+        "police_surge",
+        "repression",
+    }
 )
 """Variables set from ``date`` on, or ramped linearly to ``value`` on ``until``."""
 
@@ -136,6 +146,7 @@ EVENT_RANGES: dict[str, tuple[float, float]] = {
     "protest_call": (0.0, 1.0),
     "troops_abroad": (0.0, 1.0),
     "police_surge": (0.0, 5.0),
+    "repression": (0.1, 10.0),
 }
 """Allowed ``value`` per variable, both ends included (``police_surge`` must be > 0,
 ``troops_abroad`` is 0 or 1)."""
@@ -149,7 +160,8 @@ DRIVER_BASELINE: dict[str, float] = {
     "troops_abroad": 0.0,
     "police_surge": 1.0,
 }
-"""Values in force before any event (``opposition_readiness``: ``[opposition] readiness``)."""
+"""Values in force before any event (``opposition_readiness``: ``[opposition] readiness``;
+``repression``: ``[repression] repression_level``)."""
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -371,7 +383,7 @@ class Security(_Section):
         le=100,
     )
     arrest_rate: float = param(
-        0.01,
+        0.003,
         unit="1 per day",
         source=HAND_SET
         + "; "
@@ -380,7 +392,7 @@ class Security(_Section):
             f"Sep-Nov 2020 (rows 'detentions on single protest day', {CAL})"
         ),
         description="Share of cops with an active citizen in sight who detain one that day",
-        plausible="0.005 to 1",
+        plausible="0.001 to 1",
         ge=0,
         le=1,
     )
