@@ -621,6 +621,7 @@ def test_event_model_validates_directly():
     assert set(EVENT_RANGES) == {
         "legitimacy_shock",
         "opposition_readiness",
+        "repression",
         *DRIVER_BASELINE,
     }
     with pytest.raises(pydantic.ValidationError):

@@ -238,7 +238,7 @@ class BelarusModel:
         self.counts[:, K.COP] = np.bincount(
             self.region[lay.kind == K.COP], minlength=len(self.regions)
         )
-        if self.regime.officers_defected_start > 0:
+        if self.regime.officers_defected_start > 0 and s.mechanisms.security_loyalty:
             self._remove_cops(self.regime.officers_defected_start)
         self.cops_start = self._cops_now()
         self.legitimacy = s.legitimacy.initial
@@ -510,7 +510,7 @@ class BelarusModel:
             "jailed": sim.n_jailed * nat,
             "emigrants": self._emigrants_total * nat,
             "legitimacy": self.legitimacy,
-            "hardship": regime_day.hardship,
+            "hardship": self.sim.modifiers.hardship_scale,
             "output": regime_day.output,
             "inflation": regime_day.inflation,
             "regime_revenue": regime_day.revenue,
