@@ -268,7 +268,7 @@ def _run_belarus(scenario: Any, out: Path | None) -> None:
         )
     typer.echo("  (counts are national equivalents: lattice counts / scale)")
     header = (
-        f"  {'date':<10} {'participants':>12} {'detentions':>10} {'prisoners':>9} "
+        f"  {'date':<10} {'participants':>12} {'det. 30 d':>10} {'prisoners':>9} "
         f"{'emigrants':>9} {'legitimacy':>10} {'loyalty':>7}"
     )
     typer.echo(header)
@@ -299,16 +299,24 @@ KEY_COLUMNS = (
 )
 
 
+FLOW_COLUMNS = ("detentions",)
+"""Daily flows, shown as sums over the 30 days up to the date (stocks as they are)."""
+
+
 def _key_rows(series: dict[str, Any], n: int = 6) -> list[dict[str, Any]]:
     """The key series at ``n`` evenly spaced dates (first and last included)."""
     length = len(series.get("day", []))
     if length == 0:
         return []
     picks = sorted({round(i * (length - 1) / (n - 1)) for i in range(n)})
-    return [
-        {"date": str(series["date"][i]), **{c: float(series[c][i]) for c in KEY_COLUMNS}}
-        for i in picks
-    ]
+    rows = []
+    for i in picks:
+        row: dict[str, Any] = {"date": str(series["date"][i])}
+        for c in KEY_COLUMNS:
+            values = series[c][max(0, i - 29) : i + 1] if c in FLOW_COLUMNS else series[c][i]
+            row[c] = float(values.sum()) if c in FLOW_COLUMNS else float(values)
+        rows.append(row)
+    return rows
 
 
 def _print_summary(summary: dict[str, Any], stats: Any, threshold: int) -> None:
