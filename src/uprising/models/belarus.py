@@ -223,7 +223,9 @@ class BelarusModel:
         # the regime layer
         self.params = regime_params(s)
         d0 = self.drivers.on(0)
-        self.repression = rep.repression_level
+        self.repression = (
+            d0["repression"] if rep.policy != "optimise" else rep.repression_level
+        )
         self.regime = R.initial_state(
             self.params,
             self.cops_start,
@@ -522,7 +524,7 @@ class BelarusModel:
             "repression": self.repression,
             "troops_abroad": int(self._troops),
             "media_reach": self._today["reach"],
-            "protest_call": int(self._today["call"]),
+            "protest_call": float(self._today["call"]),
             "opposition_readiness": self._today["readiness"],
             "diaspora_aid_usd_bn": self._diaspora_aid,
             "russian_support": drv["russian_support"],

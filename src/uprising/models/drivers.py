@@ -11,8 +11,8 @@ A scenario's `[[events]]` become daily arrays before the run starts:
 - windows (`internet_shutdown`, `troops_abroad`): 1 on every day from ``date`` to
   ``until`` inclusive (``date`` alone without ``until``; `troops_abroad` without
   ``until`` lasts to the end);
-- `protest_call`: a call to protest on ``date``, or on every day from ``date`` to
-  ``until`` whose weekday is ``weekday`` (0 = Monday ... 6 = Sunday).
+- `protest_call`: a call to protest of strength ``value`` on ``date``, or on every day
+  from ``date`` to ``until`` whose weekday is ``weekday`` (0 = Monday ... 6 = Sunday).
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def build_drivers(
             end = last if last is not None else first
             for day in range(max(first, 0), min(end, days - 1) + 1):
                 if weekday is None or (start + dt.timedelta(days=day)).weekday() == weekday:
-                    values[day] = 1.0
+                    values[day] = event.value  # the call's strength
     return Drivers(start=start, paths=paths)
 
 
