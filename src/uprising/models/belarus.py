@@ -223,9 +223,7 @@ class BelarusModel:
         # the regime layer
         self.params = regime_params(s)
         d0 = self.drivers.on(0)
-        self.repression = (
-            d0["repression"] if rep.policy != "optimise" else rep.repression_level
-        )
+        self.repression = d0["repression"] if rep.policy != "optimise" else rep.repression_level
         self.regime = R.initial_state(
             self.params,
             self.cops_start,
