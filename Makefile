@@ -1,4 +1,5 @@
-# uprising: `make run` runs the built-in Belarus scenario (belarus-2022), `make test` runs lint and tests.
+# uprising: `make run` runs a small ensemble of belarus-2022 and russia-defeat and writes its
+# report; `make test` runs lint and tests.
 # Both create .venv (Python 3.11) when it is absent and (re)install the project with
 # its test tools whenever pyproject.toml changes (tracked by a stamp file).
 
@@ -10,7 +11,8 @@ STAMP := $(VENV)/.uprising-installed
 .PHONY: run test lint bench install clean
 
 run: $(STAMP)
-	$(BIN)/uprising run belarus-2022 --scale 0.02 --out out/belarus-2022
+	$(BIN)/uprising ensemble belarus-2022 russia-defeat --runs 10 --scale 0.005 --store out/ensembles
+	$(BIN)/uprising report --store out/ensembles --out out/ensembles/report.html
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest

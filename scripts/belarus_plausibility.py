@@ -7,8 +7,8 @@ against the observations shipped in `uprising/analysis/data/belarus_2020_observe
 (each with its source): participants in Minsk city on the Sunday marches, monthly
 detentions and the political-prisoner stock. Writes ``belarus_2020_plausibility.png``
 and ``belarus_2020_plausibility.json`` (the plotted model figures, the seeds, the scale
-and the command) into ``--out`` (default docs/figures). Needs the ``plots`` extra
-(matplotlib).
+and the command) into ``--out`` (default docs/figures). Uses matplotlib, a dependency
+of the package.
 """
 
 from __future__ import annotations

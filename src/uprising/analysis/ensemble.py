@@ -1,0 +1,526 @@
+"""Analyses of an ensemble in a `ResultsStore`: survival, channels, horizons, fan charts.
+
+    store = ResultsStore("results")
+    fall_probability(store, "3f2a9c01b7de", "belarus-2020")     # P(fallen by each day)
+    channel_split(store, "3f2a9c01b7de", "belarus-2020")        # how the regime fell
+    horizon_table(store, years=(1, 2, 3))                        # one row per horizon
+    fan_chart(store, "3f2a9c01b7de", "belarus-2020", "participants")
+
+Every analysis uses the successful runs of one ensemble and scenario (`horizon_table`:
+of each). It refuses, with `FailedRunsError`, when some runs of that ensemble and scenario
+failed, unless ``allow_failed=True``: then it analyses the successful runs only and says
+so in the result's ``attrs`` (``"failed"``: the number of failed runs left out). It raises
+`UprisingError` when there is no successful run to analyse. Records must have been
+ingested (`ResultsStore.ingest`) to count.
+
+Every run lasts the same number of days and goes on after a fall, so the probability that
+the regime has fallen by a date is the plain share of runs whose ``fall_date`` is on or
+before that date (no censoring within the simulated window). Intervals are Wilson score
+intervals (`wilson_interval`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from statistics import NormalDist
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from uprising.errors import UprisingError
+from uprising.models.belarus import CHANNELS
+from uprising.store.results import ResultsStore, parquet_scan, union_columns
+
+__all__ = [
+    "FailedRunsError",
+    "channel_split",
+    "fall_probability",
+    "fan_chart",
+    "horizon_table",
+    "quantile_column",
+    "wilson_interval",
+]
+
+HOLDS = "holds"
+_HORIZON_COLUMNS = [
+    "ensemble_id",
+    "scenario",
+    "years",
+    "date",
+    "observed",
+    "n",
+    "failed",
+    "fallen",
+    "p",
+    "low",
+    "high",
+    "main_channel",
+]
+UNKNOWN_CHANNEL = "unknown"
+
+
+class FailedRunsError(UprisingError):
+    """Some runs of the ensemble failed, and the analysis was not told to leave them out.
+
+    Attributes:
+        ensemble_id: The ensemble.
+        scenario: The scenario whose runs failed (None: several).
+        failed: Number of failed runs.
+        total: Number of recorded runs (failed and successful).
+        first_error: The last line of the traceback of the first failed run (lowest k).
+    """
+
+    def __init__(
+        self, ensemble_id: str, scenario: str | None, failed: int, total: int, first_error: str
+    ) -> None:
+        self.ensemble_id = ensemble_id
+        self.scenario = scenario
+        self.failed = failed
+        self.total = total
+        self.first_error = first_error
+        which = f"ensemble {ensemble_id}" + (f" ({scenario})" if scenario else "")
+        ok = total - failed
+        super().__init__(
+            f"{failed} of {total} runs of {which} failed (first error: {first_error}); "
+            f"rerun, or pass allow_failed=True to analyse the {ok} ok runs only"
+        )
+
+
+def wilson_interval(successes: Any, n: Any, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a binomial proportion (element-wise).
+
+    With p = k / n and z the standard normal quantile of (1 + level) / 2::
+
+        centre = (p + z^2 / 2n) / (1 + z^2 / n)
+        half   = z / (1 + z^2 / n) * sqrt(p (1 - p) / n + z^2 / 4n^2)
+
+    The bounds are exactly 0 when k = 0 and exactly 1 when k = n.
+
+    Args:
+        successes: Counts k (scalar or array).
+        n: Trials (scalar or array, > 0).
+        level: Confidence level, in (0, 1).
+
+    Returns:
+        ``(low, high)`` as float arrays (0-d for scalars).
+
+    Raises:
+        ValueError: ``level`` is not in (0, 1), or some n <= 0 or k outside [0, n].
+    """
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level must be in (0, 1), not {level}")
+    k = np.asarray(successes, dtype=float)
+    trials = np.asarray(n, dtype=float)
+    if np.any(trials <= 0) or np.any(k < 0) or np.any(k > trials):
+        raise ValueError("wilson_interval needs n > 0 and 0 <= successes <= n")
+    z = NormalDist().inv_cdf(0.5 + level / 2.0)
+    p = k / trials
+    denom = 1.0 + z * z / trials
+    centre = (p + z * z / (2.0 * trials)) / denom
+    half = z / denom * np.sqrt(p * (1.0 - p) / trials + z * z / (4.0 * trials * trials))
+    low = np.where(k == 0, 0.0, np.clip(centre - half, 0.0, 1.0))
+    high = np.where(k == trials, 1.0, np.clip(centre + half, 0.0, 1.0))
+    return low, high
+
+
+def fall_probability(
+    store: ResultsStore,
+    ensemble_id: str,
+    scenario: str | None,
+    dates: Iterable[Any] | None = None,
+    *,
+    allow_failed: bool = False,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Probability that the regime has fallen by each date (cumulative, with an interval).
+
+    Args:
+        store: The results store.
+        ensemble_id: The ensemble.
+        scenario: The scenario (as recorded in the runs); None when the ensemble has one.
+        dates: Dates to evaluate (anything `pandas.to_datetime` reads), in the order
+            given; default: every simulated day (read from the shards' ``date`` column).
+        allow_failed: Analyse the successful runs when some failed.
+        level: Confidence level of the Wilson interval.
+
+    Returns:
+        Columns ``date`` (datetime64), ``fallen`` (runs fallen on or before the date),
+        ``n`` (successful runs), ``p`` (fallen / n), ``low``, ``high`` (Wilson interval).
+        ``attrs``: ``ensemble_id``, ``scenario``, ``failed``, ``level``.
+
+    Raises:
+        FailedRunsError: Some runs failed and ``allow_failed`` is False.
+        UprisingError: No successful run, or an unknown scenario.
+    """
+    runs = _scenario_runs(store, ensemble_id, scenario, allow_failed)
+    if dates is None:
+        first, last = _date_range(store, runs)
+        when = np.arange(first, last + np.timedelta64(1, "D"), dtype="datetime64[D]")
+    else:
+        when = pd.to_datetime(list(dates)).values.astype("datetime64[D]")
+    falls = _fall_dates(runs.ok)
+    fallen = np.searchsorted(falls, when, side="right")
+    n = len(runs.ok)
+    low, high = wilson_interval(fallen, n, level)
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime(when),
+            "fallen": fallen.astype(np.int64),
+            "n": np.full(len(when), n, dtype=np.int64),
+            "p": fallen / n,
+            "low": low,
+            "high": high,
+        }
+    )
+    frame.attrs.update(runs.attrs(level=level))
+    return frame
+
+
+def channel_split(
+    store: ResultsStore,
+    ensemble_id: str,
+    scenario: str | None,
+    *,
+    at: Any = None,
+    allow_failed: bool = False,
+) -> pd.DataFrame:
+    """How the runs ended: count and share of each channel of fall, and of ``holds``.
+
+    Args:
+        store: The results store.
+        ensemble_id: The ensemble.
+        scenario: The scenario; None when the ensemble has one.
+        at: Count falls on or before this date only (later falls count as ``holds``);
+            default: the end of the runs.
+        allow_failed: Analyse the successful runs when some failed.
+
+    Returns:
+        Columns ``channel``, ``count``, ``share`` (count / successful runs). One row per
+        channel of `uprising.models.belarus.CHANNELS` (zero counts included), then
+        ``holds``, then any other channel recorded (``unknown`` for a fall without one).
+        ``attrs``: ``ensemble_id``, ``scenario``, ``failed``.
+
+    Raises:
+        FailedRunsError: Some runs failed and ``allow_failed`` is False.
+        UprisingError: No successful run, or an unknown scenario.
+    """
+    runs = _scenario_runs(store, ensemble_id, scenario, allow_failed)
+    limit = None if at is None else np.datetime64(pd.Timestamp(at).date(), "D")
+    labels = _end_labels(runs.ok, limit)
+    counts = labels.value_counts()
+    order = [*CHANNELS, HOLDS]
+    order += sorted(str(label) for label in counts.index if label not in order)
+    values = np.array([int(counts.get(label, 0)) for label in order], dtype=np.int64)
+    frame = pd.DataFrame({"channel": order, "count": values, "share": values / len(runs.ok)})
+    frame.attrs.update(runs.attrs())
+    return frame
+
+
+def horizon_table(
+    store: ResultsStore,
+    ensemble_ids: str | Iterable[str] | None = None,
+    years: Sequence[int] = (1, 2, 3, 4, 5),
+    *,
+    allow_failed: bool = False,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Probability of a fall within each horizon, per ensemble and scenario.
+
+    The horizon of ``y`` years ends on the day before the same calendar date ``y`` years
+    after the first simulated day (29 February -> 28 February), inclusive. A horizon
+    beyond the last simulated day is not observed: its row has ``observed`` False, NaN
+    ``fallen``, ``p``, ``low``, ``high`` and no ``main_channel``.
+
+    Args:
+        store: The results store.
+        ensemble_ids: One id or several; default: every ensemble with recorded runs.
+        years: Horizons in years.
+        allow_failed: Analyse the successful runs when some failed.
+        level: Confidence level of the Wilson interval.
+
+    Returns:
+        One row per (ensemble, scenario, horizon), ensembles in the order given (default:
+        oldest first), scenarios in run order: ``ensemble_id``, ``scenario``, ``years``,
+        ``date`` (last day of the horizon), ``observed``, ``n`` (successful runs),
+        ``failed`` (failed runs left out), ``fallen``, ``p``, ``low``, ``high``,
+        ``main_channel`` (the commonest channel among the falls within the horizon;
+        ties go to the order of `CHANNELS`; None without a fall).
+
+    Raises:
+        FailedRunsError: Some runs of an ensemble failed and ``allow_failed`` is False.
+        UprisingError: No successful run (of an ensemble or a scenario given).
+    """
+    if isinstance(ensemble_ids, str):
+        wanted: list[str] | None = [ensemble_ids]
+    else:
+        wanted = None if ensemble_ids is None else list(ensemble_ids)
+    all_runs = store.runs(wanted)
+    if wanted is None:
+        registered = list(store.ensembles()["ensemble_id"])
+        present = list(dict.fromkeys(all_runs["ensemble_id"]))
+        wanted = [e for e in registered if e in present]
+        wanted += [e for e in present if e not in wanted]
+    if not wanted:
+        raise UprisingError(f"no runs recorded in {store.directory}")
+    rows = []
+    for ensemble_id in wanted:
+        mine = all_runs[all_runs["ensemble_id"] == ensemble_id]
+        if mine.empty:
+            raise UprisingError(f"no runs of ensemble {ensemble_id} in {store.directory}")
+        for scenario in dict.fromkeys(mine.sort_values("k")["scenario"]):
+            runs = _scenario_runs(store, ensemble_id, scenario, allow_failed, runs=mine)
+            first, last = _date_range(store, runs)
+            falls = _fall_dates(runs.ok)
+            n = len(runs.ok)
+            for y in years:
+                end = np.datetime64(_add_years(first.astype(dt.date), int(y)), "D")
+                end -= np.timedelta64(1, "D")
+                row = {
+                    "ensemble_id": ensemble_id,
+                    "scenario": scenario,
+                    "years": int(y),
+                    "date": pd.Timestamp(end),
+                    "observed": bool(end <= last),
+                    "n": n,
+                    "failed": runs.failed,
+                    "fallen": math.nan,
+                    "p": math.nan,
+                    "low": math.nan,
+                    "high": math.nan,
+                    "main_channel": None,
+                }
+                if row["observed"]:
+                    fallen = int(np.searchsorted(falls, end, side="right"))
+                    low, high = wilson_interval(fallen, n, level)
+                    labels = _end_labels(runs.ok, end)
+                    row.update(
+                        fallen=fallen,
+                        p=fallen / n,
+                        low=float(low),
+                        high=float(high),
+                        main_channel=_main_channel(labels),
+                    )
+                rows.append(row)
+    frame = pd.DataFrame(rows, columns=_HORIZON_COLUMNS)
+    frame["fallen"] = frame["fallen"].astype("Int64")
+    channels = frame["main_channel"].astype(object)
+    frame["main_channel"] = pd.Series(
+        [None if pd.isna(c) else str(c) for c in channels], index=frame.index, dtype=object
+    )
+    frame.attrs["level"] = level
+    return frame
+
+
+def fan_chart(
+    store: ResultsStore,
+    ensemble_id: str,
+    scenario: str | None,
+    column: str,
+    quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
+    *,
+    allow_failed: bool = False,
+) -> pd.DataFrame:
+    """Quantiles across runs of one series column, day by day.
+
+    Computed by DuckDB over the shards (the series are not loaded into memory), with
+    linear interpolation between order statistics (as `numpy.quantile`'s default).
+
+    Args:
+        store: The results store.
+        ensemble_id: The ensemble.
+        scenario: The scenario; None when the ensemble has one.
+        column: A numeric series column, e.g. ``participants``.
+        quantiles: Probabilities in [0, 1].
+        allow_failed: Analyse the successful runs when some failed.
+
+    Returns:
+        Columns ``date`` (datetime64), then one per quantile named by `quantile_column`
+        (``q5``, ``q25``, ``q50``, ``q75``, ``q95`` by default), then ``n`` (runs with a
+        value that day). ``attrs``: ``ensemble_id``, ``scenario``, ``failed``,
+        ``column``, ``quantiles``.
+
+    Raises:
+        FailedRunsError: Some runs failed and ``allow_failed`` is False.
+        UprisingError: No successful run, an unknown scenario or column, or a
+            quantile outside [0, 1].
+    """
+    qs = [float(q) for q in quantiles]
+    if not qs or any(not 0.0 <= q <= 1.0 for q in qs):
+        raise UprisingError(f"quantiles must be in [0, 1]: {list(quantiles)}")
+    names = [quantile_column(q) for q in qs]
+    if len(set(names)) != len(names):
+        raise UprisingError(f"repeated quantiles: {list(quantiles)}")
+    runs = _scenario_runs(store, ensemble_id, scenario, allow_failed)
+    files = _files(store, runs)
+    available = [c for c in union_columns(files) if c not in ("run_id", "date")]
+    if column not in available:
+        raise UprisingError(
+            f"no series column {column!r} in ensemble {ensemble_id}; "
+            f"columns: {', '.join(available)}"
+        )
+    ident = '"' + column.replace('"', '""') + '"'
+    probabilities = "[" + ", ".join(repr(q) for q in qs) + "]"
+    sql = (
+        f"SELECT date, quantile_cont({ident}::DOUBLE, {probabilities}) AS q, "
+        f"count({ident}) AS n FROM {parquet_scan(files)} GROUP BY date ORDER BY date"
+    )
+    con = duckdb.connect()
+    try:
+        result = con.execute(sql).fetchall()
+    except duckdb.Error as exc:
+        raise UprisingError(f"cannot compute quantiles of {column!r}: {exc}") from exc
+    finally:
+        con.close()
+    values = np.array(
+        [q if q is not None else [math.nan] * len(qs) for _, q, _ in result], dtype=float
+    ).reshape(len(result), len(qs))
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime(np.array([r[0] for r in result], dtype="datetime64[D]")),
+            **{name: values[:, i] for i, name in enumerate(names)},
+            "n": np.array([r[2] for r in result], dtype=np.int64),
+        }
+    )
+    frame.attrs.update(runs.attrs(column=column, quantiles=tuple(qs)))
+    return frame
+
+
+def quantile_column(q: float) -> str:
+    """Name of a quantile's column in `fan_chart`: 0.05 -> ``q5``, 0.025 -> ``q2.5``."""
+    return f"q{round(100 * float(q), 6):g}"
+
+
+# -- internals ------------------------------------------------------------------------------
+
+
+class _Runs:
+    """The recorded runs of one ensemble and scenario, split into ok and failed."""
+
+    def __init__(self, ensemble_id: str, scenario: str, ok: pd.DataFrame, failed: int) -> None:
+        self.ensemble_id = ensemble_id
+        self.scenario = scenario
+        self.ok = ok
+        self.failed = failed
+
+    def attrs(self, **extra: Any) -> dict[str, Any]:
+        return {
+            "ensemble_id": self.ensemble_id,
+            "scenario": self.scenario,
+            "failed": self.failed,
+            **extra,
+        }
+
+
+def _scenario_runs(
+    store: ResultsStore,
+    ensemble_id: str,
+    scenario: str | None,
+    allow_failed: bool,
+    *,
+    runs: pd.DataFrame | None = None,
+) -> _Runs:
+    if runs is None:
+        runs = store.runs(ensemble_id)
+    if runs.empty:
+        raise UprisingError(
+            f"no runs of ensemble {ensemble_id} in {store.directory} "
+            "(run the ensemble, or ingest its records)"
+        )
+    scenarios = list(dict.fromkeys(runs["scenario"]))
+    if scenario is None:
+        if len(scenarios) != 1:
+            raise UprisingError(
+                f"ensemble {ensemble_id} has several scenarios ({', '.join(map(str, scenarios))})"
+                ": name one"
+            )
+        scenario = scenarios[0]
+    elif scenario not in scenarios:
+        raise UprisingError(
+            f"no runs of scenario {scenario!r} in ensemble {ensemble_id}; "
+            f"scenarios: {', '.join(map(str, scenarios))}"
+        )
+    mine = runs[runs["scenario"] == scenario]
+    failed = mine[mine["status"] == "failed"]
+    if len(failed) and not allow_failed:
+        first = failed.sort_values("k").iloc[0]
+        raise FailedRunsError(
+            ensemble_id, scenario, len(failed), len(mine), _last_line(first["error"])
+        )
+    ok = mine[mine["status"] == "ok"].reset_index(drop=True)
+    if ok.empty:
+        raise UprisingError(
+            f"no successful runs of {scenario!r} in ensemble {ensemble_id} ({len(failed)} failed)"
+        )
+    return _Runs(ensemble_id, str(scenario), ok, len(failed))
+
+
+def _last_line(error: Any) -> str:
+    if not isinstance(error, str) or not error.strip():
+        return "no traceback recorded"
+    return error.strip().splitlines()[-1].strip()
+
+
+def _files(store: ResultsStore, runs: _Runs) -> list[Any]:
+    paths = [store.shard_path(run_id) for run_id in runs.ok["run_id"]]
+    files = [path for path in paths if path.is_file()]
+    if not files:
+        raise UprisingError(
+            f"the series shards of {runs.scenario!r} in ensemble {runs.ensemble_id} "
+            f"are missing from {store.shards}"
+        )
+    return files
+
+
+def _date_range(store: ResultsStore, runs: _Runs) -> tuple[np.datetime64, np.datetime64]:
+    """First and last simulated day of the runs, from their shards' ``date`` column."""
+    files = _files(store, runs)
+    con = duckdb.connect()
+    try:
+        first, last = con.execute(
+            f"SELECT min(date), max(date) FROM {parquet_scan(files)}"
+        ).fetchone()
+    except duckdb.Error as exc:
+        raise UprisingError(f"cannot read the series shards in {store.shards}: {exc}") from exc
+    finally:
+        con.close()
+    if first is None:
+        raise UprisingError(f"the series of ensemble {runs.ensemble_id} have no dates")
+    return np.datetime64(first, "D"), np.datetime64(last, "D")
+
+
+def _fall_dates(ok: pd.DataFrame) -> np.ndarray:
+    """Sorted fall dates (datetime64[D]) of the runs that fell."""
+    fell = ok[(ok["outcome"] == "falls") & ok["fall_date"].notna()]
+    return np.sort(fell["fall_date"].to_numpy().astype("datetime64[D]"))
+
+
+def _end_labels(ok: pd.DataFrame, limit: np.datetime64 | None) -> pd.Series:
+    """Per run: its channel of fall (by ``limit`` when given), or ``holds``."""
+    fell = (ok["outcome"] == "falls").to_numpy(dtype=bool, copy=True)
+    if limit is not None:
+        dates = ok["fall_date"].to_numpy().astype("datetime64[D]")
+        fell &= ~np.isnat(dates) & (dates <= limit)
+    channel = ok["channel"].astype(object).where(ok["channel"].notna(), UNKNOWN_CHANNEL)
+    return pd.Series(np.where(fell, channel.to_numpy(dtype=object), HOLDS), dtype=object)
+
+
+def _main_channel(labels: pd.Series) -> str | None:
+    falls = labels[labels != HOLDS]
+    if falls.empty:
+        return None
+    counts = falls.value_counts()
+    best = counts.max()
+    tied = [c for c in counts.index if counts[c] == best]
+    ranked = sorted(tied, key=lambda c: (CHANNELS.index(c) if c in CHANNELS else len(CHANNELS), c))
+    return str(ranked[0])
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)

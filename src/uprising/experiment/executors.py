@@ -1,0 +1,272 @@
+"""Where the runs of an ensemble execute: local processes or a Dask cluster.
+
+    with LocalExecutor(workers=2) as executor:
+        for record in executor.map_unordered(run_one, tasks):
+            ...
+
+Every executor has the `Executor` interface: ``map_unordered(fn, tasks)`` yields
+``fn(task)`` for every task as the results arrive (in no particular order), and
+``close()`` releases the workers. Only a bounded window of tasks (about two per worker)
+is submitted ahead, so an ensemble of any size takes little memory in the coordinator
+and an interrupt has little to cancel.
+
+- `LocalExecutor` (``--workers K``): K worker processes on this machine
+  (`concurrent.futures.ProcessPoolExecutor`, ``spawn`` start method); with one worker the
+  runs execute in this process. Workers ignore Ctrl-C: the coordinator handles it.
+- `DaskExecutor` (``--scheduler tcp://HOST:PORT``): the workers of a running Dask
+  cluster (they need this package installed and the store's folder on a shared file
+  system, at the same path), or, without an address, a `distributed.LocalCluster` of K
+  single-threaded worker processes listening on loopback only.
+
+Interrupting (Ctrl-C while iterating, or closing the iterator early) cancels the tasks
+not yet started and stops the local workers at once; runs cut short leave no files
+under their final names (see `uprising.experiment.tasks`), so the caller can ingest
+what finished and resume later.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from itertools import islice
+from multiprocessing import get_context
+from typing import Any, Protocol, TypeVar
+
+from uprising.experiment.design import EnsembleError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+WINDOW_PER_WORKER = 2
+"""Tasks submitted ahead per worker."""
+
+
+class Executor(Protocol):
+    """Runs a function over tasks on some workers; see the module docstring."""
+
+    workers: int
+    """Number of runs executed at the same time."""
+
+    def map_unordered(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        """Yield ``fn(task)`` for every task, in the order the results arrive."""
+        ...
+
+    def close(self) -> None:
+        """Release the workers (idempotent)."""
+        ...
+
+
+class LocalExecutor:
+    """Worker processes on this machine.
+
+    Args:
+        workers: Number of worker processes (runs at the same time), at least 1.
+        in_process: Run in this process instead of a pool; default: when
+            ``workers == 1`` (no start-up cost, and a failure shows in this process).
+    """
+
+    def __init__(self, workers: int = 1, *, in_process: bool | None = None) -> None:
+        if workers < 1:
+            raise EnsembleError(f"--workers {workers}: must be at least 1")
+        self.workers = int(workers)
+        self.in_process = self.workers == 1 if in_process is None else bool(in_process)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __repr__(self) -> str:
+        where = "in-process" if self.in_process else "processes"
+        return f"LocalExecutor(workers={self.workers}, {where})"
+
+    def __enter__(self) -> LocalExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def map_unordered(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        """Yield ``fn(task)`` for every task as results arrive (see `Executor`)."""
+        if self.in_process:
+            for task in tasks:
+                yield fn(task)
+            return
+        pool = self._start()
+        todo = iter(tasks)
+        pending: set[Future[R]] = {
+            pool.submit(fn, task) for task in islice(todo, WINDOW_PER_WORKER * self.workers)
+        }
+        finished = False
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    result = future.result()
+                    for task in islice(todo, 1):
+                        pending.add(pool.submit(fn, task))
+                    yield result
+            finished = True
+        finally:
+            if not finished:
+                self._abort(pending)
+
+    def close(self) -> None:
+        """Shut the worker processes down (idempotent)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _start(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=get_context("spawn"),
+                initializer=_init_worker,
+            )
+        return self._pool
+
+    def _abort(self, pending: set[Future[Any]]) -> None:
+        """Cancel what has not started and stop the workers now (runs in flight are lost)."""
+        pool, self._pool = self._pool, None
+        for future in pending:
+            future.cancel()
+        if pool is None:
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=10)
+
+
+def _init_worker() -> None:
+    """Worker start-up: leave Ctrl-C to the coordinator; one compute thread."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+class DaskExecutor:
+    """The workers of a Dask cluster: a running one, or a local cluster on loopback.
+
+    Args:
+        address: The scheduler, e.g. ``"tcp://10.0.0.5:8786"``; None starts a
+            `distributed.LocalCluster` on 127.0.0.1 (no dashboard).
+        workers: Worker processes of the local cluster (one thread each); ignored with
+            an address. Default 1.
+        timeout: Seconds to wait for the scheduler.
+
+    Raises:
+        EnsembleError: The scheduler cannot be reached.
+    """
+
+    def __init__(
+        self, address: str | None = None, workers: int | None = None, *, timeout: float = 30
+    ) -> None:
+        from distributed import Client, LocalCluster
+
+        self.address = address
+        self._cluster: Any = None
+        if address is None:
+            n = 1 if workers is None else int(workers)
+            if n < 1:
+                raise EnsembleError(f"--workers {workers}: must be at least 1")
+            self._cluster = LocalCluster(
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            self.client = Client(self._cluster, timeout=timeout)
+        else:
+            if not address.strip():
+                raise EnsembleError("--scheduler: give the address, e.g. tcp://10.0.0.5:8786")
+            try:
+                self.client = Client(address, timeout=timeout)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise EnsembleError(
+                    f"--scheduler {address}: cannot connect to the Dask scheduler: {exc}"
+                ) from None
+        self.workers = max(1, sum(self.client.nthreads().values()))
+
+    def __repr__(self) -> str:
+        where = self.address or "local cluster on 127.0.0.1"
+        return f"DaskExecutor({where}, workers={self.workers})"
+
+    def __enter__(self) -> DaskExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def map_unordered(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        """Yield ``fn(task)`` for every task as results arrive (see `Executor`)."""
+        from distributed import as_completed
+
+        todo = iter(tasks)
+        arrived = as_completed()
+        pending: set[Any] = set()
+
+        def submit(task: T) -> None:
+            name = getattr(task, "run_id", "task")
+            future = self.client.submit(fn, task, pure=False, key=f"{name}-{uuid.uuid4().hex}")
+            pending.add(future)
+            arrived.add(future)
+
+        for task in islice(todo, WINDOW_PER_WORKER * self.workers + 2):
+            submit(task)
+        finished = False
+        try:
+            for future in arrived:
+                result = future.result()
+                pending.discard(future)
+                future.release()
+                for task in islice(todo, 1):
+                    submit(task)
+                yield result
+            finished = True
+        finally:
+            if not finished and pending:
+                self.client.cancel(list(pending))
+
+    def close(self) -> None:
+        """Disconnect; a local cluster is shut down (idempotent)."""
+        client, self.client = getattr(self, "client", None), None
+        if client is not None:
+            client.close()
+        cluster, self._cluster = self._cluster, None
+        if cluster is not None:
+            cluster.close()
+
+
+def make_executor(
+    workers: int | None = None, scheduler: str | None = None, *, timeout: float = 10
+) -> Executor:
+    """The executor the command line asks for.
+
+    Args:
+        workers: Local worker processes (default: the CPUs this process may use).
+        scheduler: A Dask scheduler address; then ``workers`` must be None.
+        timeout: Seconds to wait for the scheduler.
+
+    Raises:
+        EnsembleError: Both given, or the scheduler cannot be reached.
+    """
+    if scheduler is not None:
+        if workers is not None:
+            raise EnsembleError("give --workers or --scheduler, not both")
+        return DaskExecutor(scheduler, timeout=timeout)
+    return LocalExecutor(default_workers() if workers is None else workers)
+
+
+def default_workers() -> int:
+    """The number of CPUs this process may use (at least 1)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)

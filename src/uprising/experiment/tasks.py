@@ -1,0 +1,240 @@
+"""One run of an ensemble: the task a worker receives and the function it runs.
+
+    record = run_one(task)     # runs the model, writes <run_id>.parquet and <run_id>.json
+
+A `RunTask` is self-contained and picklable: the complete scenario as TOML text (the
+design point applied), the seed, scale and days, and the folder to write into. A worker
+needs the package and that folder (on a cluster: the same path on a shared file
+system), nothing else.
+
+`run_one` writes, in ``task.shard_dir``:
+
+- ``<run_id>.parquet``: the run's daily series, one row per day, with the string column
+  ``run_id`` first and ``date`` as a date32 column (zstd-compressed);
+- ``<run_id>.json``: the run record (`RECORD_FIELDS`), written after the Parquet file.
+  The record is the commit marker: a run is done if and only if its JSON file exists.
+
+Both are written to a temporary name and renamed, so a worker killed mid-write leaves no
+truncated file under the final name. A run that raises writes no Parquet file, only its
+record with ``"status": "failed"`` and the full traceback; `run_one` never raises (an
+interrupt, ``KeyboardInterrupt``, does propagate). The record is also returned: it is all
+the coordinator receives, series never travel back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import math
+import os
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+RECORD_FIELDS = (
+    "run_id",
+    "ensemble_id",
+    "k",
+    "scenario",
+    "scenario_hash",
+    "seed",
+    "scale",
+    "days",
+    "design_point",
+    "parameters",
+    "code_version",
+    "status",
+    "error",
+    "started_at",
+    "seconds",
+    "outcome",
+    "fall_date",
+    "channel",
+    "readiness",
+    "series_rows",
+)
+"""Keys of a run record, in the order they are written."""
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """Everything a worker needs for one run of an ensemble.
+
+    Attributes:
+        run_id: ``f"{ensemble_id}-{k:06d}"``.
+        ensemble_id: The ensemble's id (`uprising.experiment.ensemble.ensemble_id`).
+        k: The run's number, 0 .. total - 1 (scenario by scenario, design point by
+            design point).
+        scenario_toml: The resolved scenario with the design point applied and
+            ``run.scale``/``run.days`` set, as written by `dumps_scenario`.
+        scenario_name: The scenario's ``name`` (the run record's ``scenario``).
+        scenario_hash: `scenario_hash` of the scenario as named in the ensemble, before
+            the design point is applied (the same for every run of that scenario).
+        seed: The run's integer seed (`uprising.experiment.ensemble.run_seeds`).
+        scale: Agents per person.
+        days: Days to run.
+        design_point: Index of the design point (row of the design).
+        parameters: The varied parameters' values at this point (empty for ``mc``).
+        shard_dir: Folder of the ensemble's shards, where the files are written.
+    """
+
+    run_id: str
+    ensemble_id: str
+    k: int
+    scenario_toml: str
+    scenario_name: str
+    scenario_hash: str
+    seed: int
+    scale: float
+    days: int
+    design_point: int
+    parameters: Mapping[str, int | float] = field(default_factory=dict)
+    shard_dir: str = ""
+
+    def overrides(self) -> list[str]:
+        """The design point as ``--set`` overrides (``uprising run ... --set``)."""
+        return [f"{name}={value!r}" for name, value in self.parameters.items()]
+
+
+def run_one(task: RunTask, *, write: bool = True) -> dict[str, Any]:
+    """Run one task of an ensemble: simulate, write its series and record, return the record.
+
+    Numba uses one thread in the run (runs are parallel across workers, not within);
+    the previous setting is restored afterwards.
+
+    Args:
+        task: The run.
+        write: False to skip writing the files (for measuring their cost); the record
+            is still built and returned.
+
+    Returns:
+        The run record (`RECORD_FIELDS`): status ``"ok"`` with the outcome, or
+        ``"failed"`` with ``error`` holding the traceback. Never raises for a failed run.
+    """
+    started_at = dt.datetime.now(dt.UTC)
+    clock = time.perf_counter()
+    folder = Path(task.shard_dir)
+    parquet_path = folder / f"{task.run_id}.parquet"
+    record = _base_record(task, started_at)
+    try:
+        record["code_version"] = dict(_code_version())
+        with _single_thread():
+            result = _simulate(task)
+        table = series_table(task.run_id, result.series)
+        if write:
+            folder.mkdir(parents=True, exist_ok=True)
+            _atomic(parquet_path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+        outcome = result.outcome.as_dict()
+        readiness = outcome["readiness"]
+        record.update(
+            status="ok",
+            outcome=outcome["outcome"],
+            fall_date=outcome["fall_date"],
+            channel=outcome["channel"],
+            readiness=float(readiness) if math.isfinite(readiness) else None,
+            series_rows=table.num_rows,
+        )
+    except Exception:
+        record.update(status="failed", error=traceback.format_exc())
+        if write:
+            parquet_path.unlink(missing_ok=True)
+    record["seconds"] = time.perf_counter() - clock
+    if write:
+        try:
+            text = json.dumps(record, indent=1, allow_nan=False) + "\n"
+            folder.mkdir(parents=True, exist_ok=True)
+            _atomic(folder / f"{task.run_id}.json", lambda tmp: tmp.write_text(text, "utf-8"))
+        except Exception:  # the record stays unwritten: the run counts as not done
+            record.update(status="failed", error=traceback.format_exc())
+            parquet_path.unlink(missing_ok=True)
+    return record
+
+
+def series_table(run_id: str, series: Mapping[str, np.ndarray]) -> pa.Table:
+    """The run's series as an Arrow table: ``run_id`` (string) first, ``date`` as date32."""
+    rows = len(next(iter(series.values()))) if series else 0
+    columns: dict[str, pa.Array] = {"run_id": pa.array([run_id] * rows, type=pa.string())}
+    for name, values in series.items():
+        array = np.asarray(values)
+        if name == "date":
+            columns[name] = pa.array(array.astype("datetime64[D]"), type=pa.date32())
+        else:
+            columns[name] = pa.array(array)
+    return pa.table(columns)
+
+
+def _simulate(task: RunTask) -> Any:
+    """Load the task's scenario and run the Belarus model; returns its `BelarusResult`."""
+    from uprising.models.belarus import BelarusModel
+    from uprising.scenarios import loads_scenario
+
+    source = f"{task.scenario_name} (run {task.run_id})"
+    scenario = loads_scenario(task.scenario_toml, source=source)
+    model = BelarusModel(scenario, seed=task.seed, scale=task.scale, days=task.days)
+    return model.run()
+
+
+@functools.cache
+def _code_version() -> dict[str, Any]:
+    """`code_version` once per worker process (it asks git, three subprocesses)."""
+    from uprising.store.run_output import code_version
+
+    return code_version()
+
+
+def _base_record(task: RunTask, started_at: dt.datetime) -> dict[str, Any]:
+    record: dict[str, Any] = dict.fromkeys(RECORD_FIELDS)
+    record.update(
+        run_id=task.run_id,
+        ensemble_id=task.ensemble_id,
+        k=int(task.k),
+        scenario=task.scenario_name,
+        scenario_hash=task.scenario_hash,
+        seed=int(task.seed),
+        scale=float(task.scale),
+        days=int(task.days),
+        design_point=int(task.design_point),
+        parameters=dict(task.parameters),
+        code_version={},
+        status="failed",
+        started_at=started_at.isoformat(),
+        seconds=0.0,
+        series_rows=0,
+    )
+    return record
+
+
+@contextmanager
+def _single_thread() -> Iterator[None]:
+    import numba
+
+    before = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
+
+
+def _atomic(path: Path, write: Callable[[Path], Any]) -> None:
+    """Write ``path`` through a temporary file in the same folder, then rename it.
+
+    The temporary name is unique per writer, so two workers that happen to run the same
+    task (a cluster re-running a lost task) never write into each other's file.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
