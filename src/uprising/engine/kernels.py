@@ -168,6 +168,42 @@ def disc_add(words, c, width, height, half_widths, masks, delta):
 
 
 @njit(inline="always", cache=True)
+def _disc_add_deep(words, c, width, half_widths, masks, delta):
+    """`disc_add` for a cell whose neighbourhood crosses no seam of the torus: the rows'
+    starts follow from ``c`` without a division (the same words, the same result)."""  # noqa: D205, D209
+    r = (half_widths.shape[0] - 1) // 2
+    log2_lanes = masks[0]
+    lanes = np.int64(_U1 << log2_lanes)
+    n_words = np.int64(masks[1])
+    n_chunks = n_words // 3
+    start = c - r * width - r
+    for i in range(half_widths.shape[0]):
+        w = np.uint64(start) >> log2_lanes
+        m = np.uint64(2 + (i * lanes + (start & (lanes - 1))) * n_words)
+        for _ in range(n_chunks):
+            if delta > 0:
+                words[w] += masks[m]
+                words[w + _U1] += masks[m + _U1]
+                words[w + _U2] += masks[m + _U2]
+            else:
+                words[w] -= masks[m]
+                words[w + _U1] -= masks[m + _U1]
+                words[w + _U2] -= masks[m + _U2]
+            w += _U3
+            m += _U3
+        start += width
+
+
+@njit(inline="always", cache=True)
+def _disc(words, c, width, height, half_widths, masks, delta, deep):
+    """`disc_add`; ``deep``: the neighbourhood of ``c`` is known to cross no seam."""
+    if deep:
+        _disc_add_deep(words, c, width, half_widths, masks, delta)
+    else:
+        disc_add(words, c, width, height, half_widths, masks, delta)
+
+
+@njit(inline="always", cache=True)
 def count_in_vision(kind, c, width, height, half_widths):
     """Cops and active citizens in the neighbourhood of cell ``c``, excluding ``c``."""
     x = c % width
@@ -199,8 +235,23 @@ def count_in_vision(kind, c, width, height, half_widths):
 
 
 @njit(inline="always", cache=True)
-def _nth_active(kind, c, width, height, half_widths, n):
-    """The cell of the n-th active citizen (0-based, scan order) around ``c``."""
+def _nth_active(kind, c, width, height, half_widths, n, deep):
+    """The cell of the n-th active citizen (0-based, scan order) around ``c``.
+
+    ``deep``: the neighbourhood of ``c`` is known to cross no seam of the torus.
+    """
+    if deep:
+        r = (half_widths.shape[0] - 1) // 2
+        base = c - r * width
+        for i in range(half_widths.shape[0]):
+            h = half_widths[i]
+            for cell in range(base - h, base + h + 1):
+                if (kind[cell] & KIND) == ACTIVE and cell != c:
+                    if n == 0:
+                        return cell
+                    n -= 1
+            base += width
+        return -1
     x = c % width
     y = c // width
     r = (half_widths.shape[0] - 1) // 2
@@ -217,17 +268,21 @@ def _nth_active(kind, c, width, height, half_widths, n):
 
 
 @njit(inline="always", cache=True)
-def _random_empty_neighbour(kind, c, width, height, dx, dy, delta, reach, state):
+def _random_empty_neighbour(kind, c, width, height, dx, dy, delta, reach, state, deep=False):
     """A uniformly random empty cell among the offsets around ``c``, or -1 if none.
 
     Rejection sampling with a few tries, then exact enumeration: both stages pick
     uniformly among the empty cells, so the mixture does too. ``delta`` holds the
-    offsets as flat index steps, valid away from the seams of the torus.
+    offsets as flat index steps, valid away from the seams of the torus; ``deep``: the
+    offsets around ``c`` are known to cross no seam (no division needed).
     """
-    x = c % width
-    y = c // width
     n = dx.shape[0]
-    interior = x >= reach and x < width - reach and y >= reach and y < height - reach
+    if deep:
+        interior = True
+    else:
+        x = c % width
+        y = c // width
+        interior = x >= reach and x < width - reach and y >= reach and y < height - reach
     un = np.uint64(n)
     for _ in range(_REJECTION_TRIES // 2):
         bits = next_u64(state)
@@ -240,6 +295,8 @@ def _random_empty_neighbour(kind, c, width, height, dx, dy, delta, reach, state)
                 cell = _wrap(y + dy[j], height) * width + _wrap(x + dx[j], width)
             if kind[cell] == EMPTY:
                 return cell
+    x = c % width
+    y = c // width
     empties = 0
     for j in range(n):
         if kind[_wrap(y + dy[j], height) * width + _wrap(x + dx[j], width)] == EMPTY:
@@ -267,18 +324,20 @@ def _relocate(kind, hardship, risk, ident, source, target):
 
 
 @njit(inline="always", cache=True)
-def _move_cop(kind, hardship, risk, ident, cops_seen, width, height, cit_hw, masks, c, target):
+def _move_cop(
+    kind, hardship, risk, ident, cops_seen, width, height, cit_hw, masks, c, target, deep
+):  # fmt: skip
     """Move the cop on ``c`` to ``target``, carrying its mark in the cops field; returns it."""
     _relocate(kind, hardship, risk, ident, c, target)
-    disc_add(cops_seen, c, width, height, cit_hw, masks, -1)
-    disc_add(cops_seen, target, width, height, cit_hw, masks, 1)
+    _disc(cops_seen, c, width, height, cit_hw, masks, -1, deep)
+    _disc(cops_seen, target, width, height, cit_hw, masks, 1, deep)
     return target
 
 
 @njit(inline="always", cache=True)
-def _target_or_stay(kind, c, width, height, dx, dy, delta, reach, state):
+def _target_or_stay(kind, c, width, height, dx, dy, delta, reach, state, deep):
     """Rule M's destination: a random empty cell within vision, or ``c`` if none is empty."""
-    target = _random_empty_neighbour(kind, c, width, height, dx, dy, delta, reach, state)
+    target = _random_empty_neighbour(kind, c, width, height, dx, dy, delta, reach, state, deep)
     return c if target < 0 else target
 
 
@@ -439,6 +498,12 @@ def _process_block(
     cit_reach = (cit_hw.shape[0] - 1) // 2
     cop_reach = (cop_hw.shape[0] - 1) // 2
     same_vision = iparams[I_SAME_VISION] != 0
+    # Every cell this block's activations touch lies within `margin` of the block (a cop
+    # moves, arrests and moves to the arrestee, each within its vision, and the fields
+    # are updated within a citizen's vision of that): a block that far from the seams of
+    # the torus needs no wrapping, hence no division.
+    margin = 3 * max(cit_reach, cop_reach) + cit_reach + 1
+    deep = x0 >= margin and x1 + margin <= width and y0 >= margin and y1 + margin <= height
     arrest_rate = fparams[F_ARREST_RATE]
     n_arrests = 0
     n_switches = 0
@@ -458,7 +523,7 @@ def _process_block(
             target = c
             if citizens_move and move_then_act:
                 target = _target_or_stay(
-                    kind, c, width, height, cit_dx, cit_dy, cit_delta, cit_reach, state
+                    kind, c, width, height, cit_dx, cit_dy, cit_delta, cit_reach, state, deep
                 )
             active = _decide(
                 hardship,
@@ -474,14 +539,14 @@ def _process_block(
             )
             if citizens_move and not move_then_act:
                 target = _target_or_stay(
-                    kind, c, width, height, cit_dx, cit_dy, cit_delta, cit_reach, state
+                    kind, c, width, height, cit_dx, cit_dy, cit_delta, cit_reach, state, deep
                 )
             if target != c:
                 _relocate(kind, hardship, risk, ident, c, target)
             if was_active and (not active or target != c):
-                disc_add(actives_seen, c, width, height, cit_hw, masks, -1)
+                _disc(actives_seen, c, width, height, cit_hw, masks, -1, deep)
             if active and (not was_active or target != c):
-                disc_add(actives_seen, target, width, height, cit_hw, masks, 1)
+                _disc(actives_seen, target, width, height, cit_hw, masks, 1, deep)
             kind[target] = (ACTIVE if active else QUIET) | tick_stamp
             if active != (was_active == 1):
                 n_switches += 1
@@ -489,20 +554,21 @@ def _process_block(
         # Cop rule C: inspect all sites within vision and arrest a random active agent.
         if move_then_act and cops_move:
             target = _random_empty_neighbour(
-                kind, c, width, height, cop_dx, cop_dy, cop_delta, cop_reach, state
+                kind, c, width, height, cop_dx, cop_dy, cop_delta, cop_reach, state, deep
             )
             if target >= 0:
                 c = _move_cop(
-                    kind, hardship, risk, ident, cops_seen, width, height, cit_hw, masks, c, target
-                )
+                    kind, hardship, risk, ident, cops_seen, width, height, cit_hw, masks, c, target,
+                    deep,
+                )  # fmt: skip
         if same_vision:
             actives = field_at(actives_seen, c, masks)
         else:
             _, actives = count_in_vision(kind, c, width, height, cop_hw)
         if actives > 0 and (arrest_rate >= 1.0 or uniform(state) < arrest_rate):
-            suspect = _nth_active(kind, c, width, height, cop_hw, below(state, actives))
+            suspect = _nth_active(kind, c, width, height, cop_hw, below(state, actives), deep)
             left = draw_jail_term(term_rule, max_term, state, iparams, fparams)
-            disc_add(actives_seen, suspect, width, height, cit_hw, masks, -1)
+            _disc(actives_seen, suspect, width, height, cit_hw, masks, -1, deep)
             if jailed_mode == _OCCUPIES:
                 kind[suspect] = JAILED
                 jail_left[suspect] = left
@@ -519,17 +585,18 @@ def _process_block(
                 if to_arrestee:
                     c = _move_cop(
                         kind, hardship, risk, ident, cops_seen, width, height, cit_hw, masks, c,
-                        suspect,
+                        suspect, deep,
                     )  # fmt: skip
             n_arrests += 1
         if (not move_then_act) and cops_move:
             target = _random_empty_neighbour(
-                kind, c, width, height, cop_dx, cop_dy, cop_delta, cop_reach, state
+                kind, c, width, height, cop_dx, cop_dy, cop_delta, cop_reach, state, deep
             )
             if target >= 0:
                 _move_cop(
-                    kind, hardship, risk, ident, cops_seen, width, height, cit_hw, masks, c, target
-                )
+                    kind, hardship, risk, ident, cops_seen, width, height, cit_hw, masks, c, target,
+                    deep,
+                )  # fmt: skip
     arrests[b] = n_arrests
     switches[b] = n_switches
     buf_count[b] = n_buffered
