@@ -16,6 +16,8 @@ import types
 
 import numpy as np
 from numba import njit, prange
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 from uprising.engine.config import JailedOnGrid, JailTerm, Order, RatioRule, SelfCount
 from uprising.engine.rng import below, new_stream, next_u64, uniform
@@ -95,6 +97,21 @@ def _named(function, name):
     )
     copy.__qualname__ = name
     return copy
+
+
+@intrinsic
+def _borrowed(typingctx, array):
+    """The same array without its reference count (a null meminfo), to be used only while
+    the original is alive: Numba's inlined helpers then increment and decrement no
+    shared counter (an atomic operation, contended between threads) on every call."""  # noqa: D205, D209
+
+    def codegen(context, builder, signature, args):
+        view = context.make_array(signature.args[0])(context, builder, value=args[0])
+        view.meminfo = cgutils.get_null_value(view.meminfo.type)
+        view.parent = cgutils.get_null_value(view.parent.type)
+        return view._getvalue()
+
+    return array(array), codegen
 
 
 @njit(inline="always", cache=True)
@@ -471,9 +488,34 @@ def _process_block(
     x1 = x_edges[bx + 1]
     y0 = y_edges[by]
     y1 = y_edges[by + 1]
-    state = new_stream(key, tick, b)
-
-    cells = np.empty((x1 - x0) * (y1 - y0), dtype=np.int32)
+    stream = new_stream(key, tick, b)
+    cells_store = np.empty((x1 - x0) * (y1 - y0), dtype=np.int32)
+    # borrowed views: the activations below touch no reference count (see _borrowed)
+    state = _borrowed(stream)
+    cells = _borrowed(cells_store)
+    kind = _borrowed(kind)
+    hardship = _borrowed(hardship)
+    risk = _borrowed(risk)
+    ident = _borrowed(ident)
+    jail_left = _borrowed(jail_left)
+    cops_seen = _borrowed(cops_seen)
+    actives_seen = _borrowed(actives_seen)
+    masks = _borrowed(masks)
+    iparams = _borrowed(iparams)
+    fparams = _borrowed(fparams)
+    cit_hw = _borrowed(cit_hw)
+    cit_dx = _borrowed(cit_dx)
+    cit_dy = _borrowed(cit_dy)
+    cit_delta = _borrowed(cit_delta)
+    cop_hw = _borrowed(cop_hw)
+    cop_dx = _borrowed(cop_dx)
+    cop_dy = _borrowed(cop_dy)
+    cop_delta = _borrowed(cop_delta)
+    buf_hardship = _borrowed(buf_hardship)
+    buf_risk = _borrowed(buf_risk)
+    buf_ident = _borrowed(buf_ident)
+    buf_left = _borrowed(buf_left)
+    buf_home = _borrowed(buf_home)
     n = 0
     for y in range(y0, y1):
         for x in range(x0, x1):
@@ -600,6 +642,9 @@ def _process_block(
     arrests[b] = n_arrests
     switches[b] = n_switches
     buf_count[b] = n_buffered
+    # keep the owners of the borrowed views alive to the end
+    stream[0] = state[0]
+    cells_store[0] = cells[0] if cells.shape[0] > 0 else 0
 
 
 def _activate_tick(
