@@ -737,14 +737,15 @@ def _cops_per_block(kind, width, x_edges, y_edges):
     nbx = x_edges.shape[0] - 1
     nby = y_edges.shape[0] - 1
     out = np.zeros(nbx * nby, dtype=np.int64)
-    for b in prange(nbx * nby):
-        bx = b % nbx
-        by = b // nbx
-        n = 0
+    # by rows of blocks, each lattice row read whole (contiguous memory)
+    for by in prange(nby):
         for y in range(y_edges[by], y_edges[by + 1]):
-            for x in range(x_edges[bx], x_edges[bx + 1]):
-                n += (kind[y * width + x] & KIND) == COP
-        out[b] = n
+            row = y * width
+            for bx in range(nbx):
+                n = 0
+                for c in range(row + x_edges[bx], row + x_edges[bx + 1]):
+                    n += (kind[c] & KIND) == COP
+                out[by * nbx + bx] += n
     return out
 
 
