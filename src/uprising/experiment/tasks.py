@@ -27,11 +27,9 @@ import datetime as dt
 import functools
 import json
 import math
-import os
 import time
 import traceback
-import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +38,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from uprising.store.atomic import atomic_write
 
 RECORD_FIELDS = (
     "run_id",
@@ -133,7 +133,7 @@ def run_one(task: RunTask, *, write: bool = True) -> dict[str, Any]:
         table = series_table(task.run_id, result.series)
         if write:
             folder.mkdir(parents=True, exist_ok=True)
-            _atomic(parquet_path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+            atomic_write(parquet_path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
         outcome = result.outcome.as_dict()
         readiness = outcome["readiness"]
         record.update(
@@ -153,7 +153,7 @@ def run_one(task: RunTask, *, write: bool = True) -> dict[str, Any]:
         try:
             text = json.dumps(record, indent=1, allow_nan=False) + "\n"
             folder.mkdir(parents=True, exist_ok=True)
-            _atomic(folder / f"{task.run_id}.json", lambda tmp: tmp.write_text(text, "utf-8"))
+            atomic_write(folder / f"{task.run_id}.json", lambda tmp: tmp.write_text(text, "utf-8"))
         except Exception:  # the record stays unwritten: the run counts as not done
             record.update(status="failed", error=traceback.format_exc())
             parquet_path.unlink(missing_ok=True)
@@ -224,17 +224,3 @@ def _single_thread() -> Iterator[None]:
         yield
     finally:
         numba.set_num_threads(before)
-
-
-def _atomic(path: Path, write: Callable[[Path], Any]) -> None:
-    """Write ``path`` through a temporary file in the same folder, then rename it.
-
-    The temporary name is unique per writer, so two workers that happen to run the same
-    task (a cluster re-running a lost task) never write into each other's file.
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

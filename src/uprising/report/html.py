@@ -54,6 +54,7 @@ from uprising.analysis.ensemble import (
 )
 from uprising.errors import UprisingError
 from uprising.report import figures
+from uprising.store.atomic import atomic_write
 from uprising.store.results import ResultsStore
 
 __all__ = ["FIGURE_SUFFIX", "MAX_RUN_ROWS", "write_report"]
@@ -194,7 +195,7 @@ def write_report(
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     _write_figures(out.parent / (out.stem + FIGURE_SUFFIX), made)
-    _atomic_text(out, page)
+    atomic_write(out, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     return out
 
 
@@ -1156,19 +1157,4 @@ def _write_figures(folder: Path, made: Sequence[_Figure]) -> None:
         if old.name not in keep:
             old.unlink()
     for figure in made:
-        path = folder / figure.filename
-        tmp = path.with_name(f".{path.name}.tmp")
-        try:
-            tmp.write_bytes(figure.png)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
-
-
-def _atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+        atomic_write(folder / figure.filename, lambda tmp, png=figure.png: tmp.write_bytes(png))

@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import uprising
+from uprising.store.atomic import atomic_write
 
 SERIES_FILE = "series.parquet"
 SUMMARY_FILE = "summary.json"
@@ -170,20 +171,11 @@ def write_run_output(
         for key in ("scenario", "scenario_hash", "seed", "steps")
     }
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), **metadata})
-    _atomic(paths.series, lambda tmp: pq.write_table(table, tmp))
+    atomic_write(paths.series, lambda tmp: pq.write_table(table, tmp))
 
     text = json.dumps(_jsonable(dict(summary)), indent=2, allow_nan=False) + "\n"
-    _atomic(paths.summary, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    atomic_write(paths.summary, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return paths
-
-
-def _atomic(path: Path, write: Any) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _jsonable(value: Any) -> Any:
