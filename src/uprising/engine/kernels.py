@@ -359,16 +359,23 @@ def _target_or_stay(kind, c, width, height, dx, dy, delta, reach, state, deep):
 
 
 @njit(inline="always", cache=True)
+def two_tier_term(criminal, iparams, state):
+    """Jail time left at arrest under JailTerm.TWO_TIER: a term drawn uniformly from the
+    criminal or the administrative range (`Modifiers`), plus the arrest tick."""  # noqa: D205, D209
+    if criminal:
+        low = iparams[I_CRIMINAL_MIN]
+        high = iparams[I_CRIMINAL_MAX]
+    else:
+        low = iparams[I_ADMIN_MIN]
+        high = iparams[I_ADMIN_MAX]
+    return low + below(state, high - low + 1) + 1
+
+
+@njit(inline="always", cache=True)
 def draw_jail_term(term_rule, max_term, state, iparams, fparams):
     """Jail time left at arrest: the term j plus the arrest tick (see JailTerm)."""
     if term_rule == _TWO_TIER:
-        if uniform(state) < fparams[F_CRIMINAL_SHARE]:
-            low = iparams[I_CRIMINAL_MIN]
-            high = iparams[I_CRIMINAL_MAX]
-        else:
-            low = iparams[I_ADMIN_MIN]
-            high = iparams[I_ADMIN_MAX]
-        return low + below(state, high - low + 1) + 1
+        return two_tier_term(uniform(state) < fparams[F_CRIMINAL_SHARE], iparams, state)
     if term_rule == _U0J:
         return below(state, max_term + 1) + 1
     if term_rule == _U0J1:
@@ -380,6 +387,15 @@ def draw_jail_term(term_rule, max_term, state, iparams, fparams):
             return 1
         return below(state, max_term) + 2
     return INFINITE_TERM
+
+
+@njit(inline="always", cache=True)
+def grievance(h, legitimacy, opponent_legitimacy, hardship_scale):
+    """G = H (1 - L) times the economy's hardship scale (Epstein 2002, rule A); a
+    convinced opponent's hardship is stored negated, and it sees its own legitimacy."""  # noqa: D205, D209
+    if h >= 0:
+        return h * (1.0 - legitimacy) * hardship_scale
+    return -h * (1.0 - opponent_legitimacy) * hardship_scale
 
 
 @njit(inline="always", cache=True)
@@ -398,20 +414,21 @@ def _decide(hardship, risk, cops_seen, actives_seen, masks, c, where, was_active
     cost of an arrest (ibid., rule 2).
     """
     threshold = fparams[F_THRESHOLD]
-    h = hardship[c]
-    if h >= 0:
-        grievance = h * (1.0 - fparams[F_LEGITIMACY]) * fparams[F_HARDSHIP_SCALE]
-    else:
-        grievance = -h * (1.0 - fparams[F_OPPONENT_LEGITIMACY]) * fparams[F_HARDSHIP_SCALE]
+    g = grievance(
+        hardship[c],
+        fparams[F_LEGITIMACY],
+        fparams[F_OPPONENT_LEGITIMACY],
+        fparams[F_HARDSHIP_SCALE],
+    )
     # G <= T means G - R P <= T for every P >= 0 (and peer pressure is at most 1):
     # quiet without looking around.
-    if grievance <= threshold:
+    if g <= threshold:
         return False
     others = field_at(actives_seen, where, masks) - was_active + iparams[I_MEDIA_ACTIVES]
     peer_count = fparams[F_PEER_COUNT]
     if peer_count > 0:
-        grievance *= min(1.0, others / peer_count)
-        if grievance <= threshold:
+        g *= min(1.0, others / peer_count)
+        if g <= threshold:
             return False
     a = 1 + others
     if iparams[I_SELF_COUNT] == _TWICE_IF_ACTIVE:
@@ -433,7 +450,7 @@ def _decide(hardship, risk, cops_seen, actives_seen, masks, c, where, was_active
             p = arrest_probability(cops, a, fparams[F_ARREST_CONSTANT], rule)
     # rules.is_active's inequality, written out: calling it here measured ~6 % slower at
     # national scale (benchmarks/engine.py, paired runs)
-    return grievance - risk[c] * (p * fparams[F_PENALTY_WEIGHT]) > threshold
+    return g - risk[c] * (p * fparams[F_PENALTY_WEIGHT]) > threshold
 
 
 @njit(cache=True)

@@ -426,7 +426,6 @@ class BelarusModel:
         pf[BK.P_SABOTAGE_GRIEVANCE] = s.sabotage.grievance_min
         pf[BK.P_SABOTAGE_RISK] = s.sabotage.risk_max
         pf[BK.P_SABOTAGE_CATCH] = s.sabotage.catch_probability
-        pi = np.array([*m.admin_term, *m.criminal_term], dtype=np.int64)
         sim.n_jailed = int(
             BK.daily_pass(
                 sim.cells, sim.hardship, sim.risk_aversion, sim.ident, self.region,
@@ -434,7 +433,7 @@ class BelarusModel:
                 sim._cit_hw, self.identified, self.leader, self.emigrated, self.repression,
                 sim.jail_hardship, sim.jail_risk, sim.jail_ident, sim.jail_time,
                 sim.jail_home, sim.jail_tier, sim.n_jailed,
-                pf, pi, self._keys["pass"], self.day, self.counts, self.tallies,
+                pf, sim._iparams, self._keys["pass"], self.day, self.counts, self.tallies,
             )
         )  # fmt: skip
         t = self.tallies

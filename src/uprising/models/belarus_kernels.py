@@ -22,6 +22,8 @@ from uprising.engine.kernels import (
     QUIET,
     _random_empty_cell,
     disc_add,
+    grievance,
+    two_tier_term,
 )
 from uprising.engine.rng import below, new_stream, uniform
 
@@ -42,13 +44,6 @@ P_SABOTAGE_CATCH = 12  # probability that a saboteur is caught (a criminal case)
 P_LEADER_RATE = 13  # daily probability that an opinion leader is arrested (targeted)
 N_PASS_PARAMS = 14
 
-# indices into the pass's integer parameters
-Q_ADMIN_MIN = 0
-Q_ADMIN_MAX = 1
-Q_CRIMINAL_MIN = 2
-Q_CRIMINAL_MAX = 3
-N_PASS_IPARAMS = 4
-
 # the pass's national tallies
 T_IDENTIFIED = 0
 T_RETRO_ARRESTS = 1
@@ -63,26 +58,8 @@ N_TALLIES = 8
 
 @njit(inline="always", cache=True)
 def _grievance(h, pf):
-    """G = H (1 - L) scaled by the economy; a convinced opponent (H < 0) sees its own L."""
-    if h >= 0:
-        return h * (1.0 - pf[P_LEGITIMACY]) * pf[P_HARDSHIP_SCALE]
-    return -h * (1.0 - pf[P_OPPONENT_LEGITIMACY]) * pf[P_HARDSHIP_SCALE]
-
-
-@njit(inline="always", cache=True)
-def _term(criminal, pi, state):
-    """Jail time left at arrest: the term plus one day, as the engine's TWO_TIER draw.
-
-    An arrest in this pass comes after the day's countdown, so its term runs one day
-    longer than a street arrest's.
-    """
-    if criminal:
-        low = pi[Q_CRIMINAL_MIN]
-        high = pi[Q_CRIMINAL_MAX]
-    else:
-        low = pi[Q_ADMIN_MIN]
-        high = pi[Q_ADMIN_MAX]
-    return low + below(state, high - low + 1) + 1
+    """The engine's grievance with the day's values (`kernels.grievance`)."""
+    return grievance(h, pf[P_LEGITIMACY], pf[P_OPPONENT_LEGITIMACY], pf[P_HARDSHIP_SCALE])
 
 
 @njit(cache=True)
@@ -90,7 +67,7 @@ def daily_pass(
     kind, hardship, risk, ident, region, actives_words, masks, width, height, cit_hw,
     identified, leader, emigrated, repression,
     jail_hardship, jail_risk, jail_ident, jail_time, jail_home, jail_tier, n_jailed,
-    pf, pi, key, tick, counts, tallies,
+    pf, iparams, key, tick, counts, tallies,
 ):  # fmt: skip
     """One day's individual mechanisms and census; returns the new jail-store size.
 
@@ -99,8 +76,9 @@ def daily_pass(
     ``actives_words``, ``masks``, ``width``, ``height``, ``cit_hw``: the engine's field of
     actives seen, kept exact when an active citizen leaves the lattice; ``identified``,
     ``leader``, ``emigrated``: per-identity flags (modified); ``repression``: today's
-    level; ``jail_*``, ``n_jailed``: the engine's jail store (appended to); ``pf``, ``pi``:
-    float and integer parameters (P_* and Q_* indices); ``key``, ``tick``: the day's
+    level; ``jail_*``, ``n_jailed``: the engine's jail store (appended to); ``pf``: the
+    pass's float parameters (P_* indices); ``iparams``: the engine's integer parameters
+    (the two tiers' term ranges); ``key``, ``tick``: the day's
     random stream; ``counts``: (regions, 5), filled with the cells of each kind;
     ``tallies``: (N_TALLIES,), filled with the day's national tallies.
 
@@ -166,7 +144,9 @@ def daily_pass(
             jail_hardship[n_jailed] = h
             jail_risk[n_jailed] = risk[c]
             jail_ident[n_jailed] = who
-            jail_time[n_jailed] = _term(criminal, pi, state)
+            # the term as the engine draws it; the arrest comes after the day's countdown,
+            # so it runs one day longer than a street arrest's
+            jail_time[n_jailed] = two_tier_term(criminal, iparams, state)
             jail_home[n_jailed] = c
             jail_tier[n_jailed] = criminal
             tallies[T_CRIMINAL_ADDED] += criminal
