@@ -47,8 +47,9 @@ from uprising.engine.config import (
 from uprising.engine.simulation import Simulation
 from uprising.models import belarus_kernels as BK
 from uprising.models import regime as R
-from uprising.models.drivers import LEVELS, Drivers, build_drivers
+from uprising.models.drivers import Drivers, build_drivers
 from uprising.population.belarus import Layout, build_layout
+from uprising.scenarios.belarus_schema import DRIVER_BASELINE
 
 CHANNELS = ("mobilisation", "security_defection", "elite_split")
 
@@ -207,17 +208,15 @@ class BelarusModel:
         self.n_citizens_start = int(sim.n_citizens)
         self.counts = np.zeros((len(self.regions), 5), dtype=np.int64)
         self.tallies = np.zeros(BK.N_TALLIES, dtype=np.int64)
-        K_counts = K.count_kinds(sim.cells)
-        self.cops_start = int(K_counts[K.COP])
+        self._recount_cops()
+        self.cops_start = self._cops_now()
 
         # exogenous paths, with the levels in force before the first event
-        initial_levels = {name: 0.0 for name in LEVELS}
-        initial_levels.update(
-            russian_support=1.0,
-            police_surge=1.0,
-            opposition_readiness=s.opposition.readiness,
-            repression=s.repression.repression_level,
-        )
+        initial_levels = {
+            **DRIVER_BASELINE,
+            "opposition_readiness": s.opposition.readiness,
+            "repression": s.repression.repression_level,
+        }
         self.drivers: Drivers = build_drivers(s.run.start, self.days, initial_levels, s.events)
 
         # the regime layer
@@ -235,9 +234,6 @@ class BelarusModel:
         )
         # officers already out at rest (the regime layer's day-0 equilibrium) are not on
         # the street either
-        self.counts[:, K.COP] = np.bincount(
-            self.region[lay.kind == K.COP], minlength=len(self.regions)
-        )
         if self.regime.officers_defected_start > 0 and s.mechanisms.security_loyalty:
             self._remove_cops(self.regime.officers_defected_start)
         self.cops_start = self._cops_now()
@@ -252,6 +248,7 @@ class BelarusModel:
         self._troops = False
         self._defections_total = 0
         self._emigrants_total = 0
+        self._leaders_emigrated = 0
         self._diaspora_aid = 0.0
         self._rows: dict[str, list[Any]] = {}
         self._today: dict[str, Any] = {}
@@ -305,24 +302,7 @@ class BelarusModel:
             self._troops = forced  # fixed policy: troops abroad exactly when an event says
         else:
             self._troops = forced or self._troops
-        window = self._participants_window
-        day = R.advance_day(
-            self.regime,
-            self.params,
-            R.RegimeDrivers(
-                legitimacy=self.legitimacy,
-                russian_support=drv["russian_support"],
-                sanctions=drv["sanctions"],
-                western_recognition=drv["western_recognition"],
-                participants_share=self._yesterday["active"] / max(1, self.n_citizens_start),
-                participants=(sum(window) / len(window)) if window else 0.0,
-                loyal_forces=self._cops_now(),
-                sabotage_recent=self._sabotage_recent(),
-                detention_share=self._yesterday["detentions"] / max(1, self.n_citizens_start),
-                repression=self.repression,
-                troops_abroad=self._troops,
-            ),
-        )
+        day = R.advance_day(self.regime, self.params, self._regime_drivers(drv))
         if day.new_defections > 0 and self.scenario.mechanisms.security_loyalty:
             self._remove_cops(day.new_defections)
             self._defections_total += day.new_defections
@@ -438,6 +418,7 @@ class BelarusModel:
         )  # fmt: skip
         t = self.tallies
         self._emigrants_total += int(t[BK.T_EMIGRANTS])
+        self._leaders_emigrated += int(t[BK.T_LEADER_EMIGRANTS])
         self._sabotage_window.append(int(t[BK.T_SABOTAGE]))
 
     def deploy_forces(self, drv: dict[str, float], regime_day: R.RegimeDay) -> None:
@@ -576,25 +557,11 @@ class BelarusModel:
         """
         if self.scenario.repression.policy != "optimise":
             if self.day + 1 < self.days:
-                self.repression = self.drivers.on(self.day + 1)["repression"]
+                self.repression = float(self.drivers.paths["repression"][self.day + 1])
             return
-        window = self._participants_window
         forced = drv["troops_abroad"] > 0
-        drivers = R.RegimeDrivers(
-            legitimacy=self.legitimacy,
-            russian_support=drv["russian_support"],
-            sanctions=drv["sanctions"],
-            western_recognition=drv["western_recognition"],
-            participants_share=self._yesterday["active"] / max(1, self.n_citizens_start),
-            participants=sum(window) / len(window),
-            loyal_forces=self._cops_now(),
-            sabotage_recent=self._sabotage_recent(),
-            detention_share=self._yesterday["detentions"] / max(1, self.n_citizens_start),
-            repression=self.repression,
-            troops_abroad=self._troops,
-        )
         options = R.policy_options(self.params, troops_forced=True if forced else None)
-        choice = R.choose_policy(self.regime, self.params, drivers, options)
+        choice = R.choose_policy(self.regime, self.params, self._regime_drivers(drv), options)
         self.repression = choice.option.repression
         self._troops = choice.option.troops_abroad
 
@@ -672,11 +639,29 @@ class BelarusModel:
         per_million = sum(self._sabotage_window) / self.scale / 9.4
         return min(1.0, per_million)
 
+    def _regime_drivers(self, drv: dict[str, float]) -> R.RegimeDrivers:
+        """The regime layer's inputs now: today's paths and the street as last observed."""
+        window = self._participants_window
+        citizens = max(1, self.n_citizens_start)
+        return R.RegimeDrivers(
+            legitimacy=self.legitimacy,
+            russian_support=drv["russian_support"],
+            sanctions=drv["sanctions"],
+            western_recognition=drv["western_recognition"],
+            participants_share=self._yesterday["active"] / citizens,
+            participants=(sum(window) / len(window)) if window else 0.0,
+            loyal_forces=self._cops_now(),
+            sabotage_recent=self._sabotage_recent(),
+            detention_share=self._yesterday["detentions"] / citizens,
+            repression=self.repression,
+            troops_abroad=self._troops,
+        )
+
     def _free_leader_share(self) -> float:
         if self.n_leaders == 0:
             return 1.0
         jailed = int(BK.count_jailed_leaders(self.sim.jail_ident, self.sim.n_jailed, self.leader))
-        gone = int(np.count_nonzero(self.emigrated[self.leader == 1]))
+        gone = self._leaders_emigrated
         return max(0.0, 1.0 - (jailed + gone) / self.n_leaders)
 
     def _readiness(self, drv: dict[str, float]) -> float:
