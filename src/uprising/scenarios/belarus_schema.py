@@ -1051,86 +1051,46 @@ class Sabotage(_Section):
     )
 
 
+def _switch(description: str) -> bool:
+    """A mechanism's on/off switch (on by default) in `Mechanisms`."""
+    return param(True, unit="-", source=SRC_SWITCH_BELARUS, description=description)
+
+
 class Mechanisms(_Section):
     """Switches: every mechanism of the Belarus layer can be turned off (docs/MODEL.md)."""
 
-    two_tier_repression: bool = param(
-        True,
-        unit="-",
-        source=SRC_SWITCH_BELARUS,
-        description="arrests are administrative (days) or criminal (years); "
-        "off: administrative only",
+    two_tier_repression: bool = _switch(
+        "arrests are administrative (days) or criminal (years); off: administrative only"
     )
-    retroactive_repression: bool = param(
-        True,
-        unit="-",
-        source=SRC_SWITCH_BELARUS,
-        description="identified past participants are arrested later",
+    retroactive_repression: bool = _switch("identified past participants are arrested later")
+    targeted_repression: bool = _switch(
+        "opinion leaders are singled out (identification and arrest x leader_targeting)"
     )
-    targeted_repression: bool = param(
-        True,
-        unit="-",
-        source=SRC_SWITCH_BELARUS,
-        description="opinion leaders are singled out "
-        "(identification and arrest x leader_targeting)",
+    legitimacy_feedback: bool = _switch(
+        "visible repression lowers legitimacy, which recovers toward its level"
     )
-    legitimacy_feedback: bool = param(
-        True,
-        unit="-",
-        source=SRC_SWITCH_BELARUS,
-        description="visible repression lowers legitimacy, which recovers toward its level",
+    economy: bool = _switch(
+        "hardship follows output and inflation (Russian support, sanctions); off: hardship index 1"
     )
-    economy: bool = param(
-        True,
-        unit="-",
-        source=SRC_SWITCH_BELARUS,
-        description="hardship follows output and inflation (Russian support, sanctions); "
-        "off: hardship index 1",
+    media: bool = _switch(
+        "the opposition's channels tell citizens of the national crowd and carry calls to protest"
     )
-    media: bool = param(
-        True,
-        unit="-",
-        source=SRC_SWITCH_BELARUS,
-        description="the opposition's channels tell citizens of the national crowd "
-        "and carry calls to protest",
+    national_picture: bool = _switch(
+        "citizens weigh the national cop-to-active ratio in their arrest probability"
     )
-    national_picture: bool = param(
-        True,
-        unit="-",
-        source=SRC_SWITCH_BELARUS,
-        description="citizens weigh the national cop-to-active ratio in their arrest probability",
+    emigration: bool = _switch(
+        "exposed, aggrieved citizens leave; the diaspora's aid raises the opposition's readiness"
     )
-    emigration: bool = param(
-        True,
-        unit="-",
-        source=SRC_SWITCH_BELARUS,
-        description="exposed, aggrieved citizens leave; "
-        "the diaspora's aid raises the opposition's readiness",
+    sabotage: bool = _switch(
+        "radical citizens commit sabotage, a separate and riskier form of resistance"
     )
-    sabotage: bool = param(
-        True,
-        unit="-",
-        source=SRC_SWITCH_BELARUS,
-        description="radical citizens commit sabotage, a separate and riskier form of resistance",
+    security_loyalty: bool = _switch(
+        "officers defect in a coordination cascade; off: no officer defects"
     )
-    security_loyalty: bool = param(
-        True,
-        unit="-",
-        source=SRC_SWITCH_BELARUS,
-        description="officers defect in a coordination cascade; off: no officer defects",
+    elite_loyalty: bool = _switch(
+        "the winning coalition defects in a coordination cascade; off: none defects"
     )
-    elite_loyalty: bool = param(
-        True,
-        unit="-",
-        source=SRC_SWITCH_BELARUS,
-        description="the winning coalition defects in a coordination cascade; off: none defects",
-    )
-    redeployment: bool = param(
-        True,
-        unit="-",
-        source=SRC_SWITCH_BELARUS,
-        description="the regime moves police toward the biggest crowds",
-    )
+    redeployment: bool = _switch("the regime moves police toward the biggest crowds")
 
 
 class Opposition(_Section):
