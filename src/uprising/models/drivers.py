@@ -24,14 +24,9 @@ from typing import Any
 
 import numpy as np
 
-LEVELS = (
-    "russian_support",
-    "sanctions",
-    "western_recognition",
-    "opposition_readiness",
-    "police_surge",
-    "repression",
-)
+from uprising.scenarios.belarus_schema import LEVEL_VARIABLES
+
+LEVELS = tuple(sorted(LEVEL_VARIABLES))  # the schema's list: one place to add a level
 WINDOWS = ("internet_shutdown", "troops_abroad")
 SHOCKS = ("legitimacy_shock",)
 CALLS = ("protest_call",)

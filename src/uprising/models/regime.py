@@ -98,9 +98,14 @@ _TIE_TOL = 1e-12
 class RegimeParams:
     """Parameters of the regime layer; field names are the scenario's parameter names.
 
-    Built by the lead from a Belarus scenario (sections ``[economy]``, ``[regime]``, the
-    loyalty parameters of ``[security]``, ``[fall]``, and two of ``[legitimacy]``).
-    Defaults are those of belarus-2020. "Assumption" marks an uncalibrated value.
+    A Belarus run builds it from its scenario (`uprising.models.belarus.regime_params`:
+    sections ``[economy]``, ``[regime]``, the loyalty parameters of ``[security]``,
+    ``[fall]``, and two of ``[legitimacy]``), so every value in a run is the scenario's.
+    The defaults below are the regime layer's own, used by its tests; seven differ from
+    belarus-2020's hand-set values (growth_per_sanctions, hardship_per_output_loss,
+    cost_per_shortfall, officer_cost_median, cost_per_legitimacy_loss, cost_per_crowd,
+    legitimacy_per_detention_share): `uprising show belarus-2020` lists those.
+    "Assumption" marks an uncalibrated value.
 
     Attributes:
         gdp_usd_bn: Nominal GDP at Y = 1, USD bn per year. 63.0; plausible 55-75.
