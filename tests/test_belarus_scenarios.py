@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 import tomllib
+import typing
 from pathlib import Path
 
 import pydantic
 import pytest
 
 from uprising.scenarios import (
-    DRIVER_BASELINE,
-    EVENT_RANGES,
+    DRIVERS,
     BelarusScenario,
     Event,
     Scenario,
@@ -29,7 +29,13 @@ from uprising.scenarios import (
     scenario_hash,
     with_run,
 )
-from uprising.scenarios.belarus_schema import describe_belarus_parameters
+from uprising.scenarios.belarus import (
+    KINDS,
+    EventVariable,
+    baseline,
+    describe_belarus_parameters,
+    of_kind,
+)
 
 BASES = ["belarus-2020", "belarus-2022"]
 VARIANTS = [
@@ -618,14 +624,30 @@ def test_event_model_validates_directly():
         value=0.3, source="s",
     )  # fmt: skip
     assert ramp.is_ramp and ramp.date == dt.date(2023, 1, 1) and not ramp.active_on(ramp.date)
-    assert set(EVENT_RANGES) == {
-        "legitimacy_shock",
-        "opposition_readiness",
-        "repression",
-        *DRIVER_BASELINE,
-    }
+    assert tuple(DRIVERS) == typing.get_args(EventVariable)
     with pytest.raises(pydantic.ValidationError):
         Event(name="x", date=dt.date(2020, 1, 1), variable="sanctions", value=9.0, source="s")
+
+
+def test_driver_table_is_complete_and_its_baselines_are_allowed():
+    # one row per variable with a kind of KINDS; the kinds partition the variables
+    assert {d.kind for d in DRIVERS.values()} == set(KINDS)
+    assert sorted(of_kind(*KINDS)) == sorted(DRIVERS)
+    assert of_kind("jump") == ("legitimacy_shock", "troops_abroad")
+    assert of_kind("window") == ("internet_shutdown",) and of_kind("call") == ("protest_call",)
+    with pytest.raises(ValueError, match="unknown driver kind"):
+        of_kind("level")
+    for name in BASES + VARIANTS:
+        scenario = load_scenario(name)
+        levels = baseline(scenario)
+        assert set(levels) == set(DRIVERS)
+        assert levels["opposition_readiness"] == scenario.opposition.readiness
+        assert levels["repression"] == scenario.repression.repression_level
+        for variable, value in levels.items():
+            DRIVERS[variable].check(value)  # a baseline is itself an allowed value
+    for driver in DRIVERS.values():
+        assert driver.unit and driver.description
+        assert not driver.additive or driver.kind == "jump"
 
 
 # --- overrides ---------------------------------------------------------------------------

@@ -1,20 +1,19 @@
 """Regime layer (docs/MODEL.md, regime layer): economy, revenue, selectorate, loyalty, policy.
 
-Reference tests from MODEL_BRIEF.md: SEL1-SEL4 (section 3.1), DL1 (3.2a) and GG1 (3.2b),
-all EXACT. The rest check the equations and the policy heuristic on hand-built
-states (no statistics: every random draw has a fixed seed and wide margins).
+Reference tests SEL1-SEL4 (selectorate) and DL1 (Dragu & Lupu 2018), all EXACT (GG1,
+the global game, is in tests/test_global_game.py). The rest check the equations and the
+policy heuristic on hand-built states (no statistics: every random draw has a fixed
+seed and wide margins).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from statistics import NormalDist
 
 import numpy as np
 import pytest
 
-from uprising.engine.thresholds import cascade_equilibrium
 from uprising.models.regime import (
     CHENOWETH_SHARE,
     REPRESSION_LEVELS,
@@ -31,7 +30,6 @@ from uprising.models.regime import (
     draw_base_costs,
     elite_cost_factor,
     fall_margins,
-    global_game_cutoff,
     growth_rate,
     hardship_index,
     inflation_rate,
@@ -45,6 +43,7 @@ from uprising.models.regime import (
     step_index,
     thresholds,
 )
+from uprising.theory.thresholds import cascade_equilibrium
 
 P = RegimeParams()
 MVD_OFFICERS = 46_128  # BYPOL-leaked MVD certified employees (calibration CSV row 71)
@@ -344,29 +343,6 @@ def test_elite_cost_factor_formula():
     assert elite_cost_factor(P, P.legitimacy_start, 1.2, 0.0) == 1.0
     f = elite_cost_factor(P, 0.6, 0.9, 0.3)
     assert f == pytest.approx((1 + 3.0 * 0.1) * (1 + 0.5 * 0.3) * (1 + 2.0 * 0.2))
-
-
-# ----------------------------------------------------------------- global game
-
-
-@pytest.mark.parametrize("c", [0.2, 0.5, 0.8])
-@pytest.mark.parametrize("sigma", [0.01, 0.1])
-def test_gg1_global_game_cutoff(c, sigma):
-    theta_star, x_star = global_game_cutoff(c, sigma)
-    phi = NormalDist()
-    assert theta_star == pytest.approx(1 - c, abs=1e-12)
-    assert phi.cdf((x_star - theta_star) / sigma) == pytest.approx(theta_star, abs=1e-9)
-    assert phi.cdf((theta_star - x_star) / sigma) == pytest.approx(c, abs=1e-9)
-
-
-def test_gg1_example_and_errors():
-    theta_star, x_star = global_game_cutoff(0.2, 0.1)
-    assert theta_star == pytest.approx(0.8)
-    assert round(x_star, 4) == 0.8842
-    with pytest.raises(ValueError):
-        global_game_cutoff(1.0, 0.1)
-    with pytest.raises(ValueError):
-        global_game_cutoff(0.5, 0.0)
 
 
 # ------------------------------------------------------------- state and day

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from uprising.engine.thresholds import (
+from uprising.theory.thresholds import (
     CascadeResult,
     cascade_equilibrium,
     continuous_cascade_equilibrium,

@@ -8,7 +8,6 @@
 - `timeline`: dated jumps and ramps of exogenous variables.
 - `kernels`: the compiled step (the only hot code).
 - `simulation`: `Simulation`, the step as named phases, and its `Series`.
-- `thresholds`: Granovetter and Kuran threshold cascades.
 """
 
 import os as _os

@@ -49,7 +49,7 @@ from uprising.models import belarus_kernels as BK
 from uprising.models import regime as R
 from uprising.models.drivers import Drivers, build_drivers
 from uprising.population.belarus import Layout, build_layout
-from uprising.scenarios.belarus_schema import DRIVER_BASELINE
+from uprising.scenarios.belarus import drivers as driver_table
 
 CHANNELS = ("mobilisation", "security_defection", "elite_split")
 
@@ -108,16 +108,8 @@ def arrest_cost(expected_term_days: float, steepness: float) -> float:
 
 
 def regime_params(scenario: Any) -> R.RegimeParams:
-    """The regime layer's parameters from a Belarus scenario."""
-    fields = set(R.RegimeParams.__dataclass_fields__)
-    values: dict[str, Any] = {}
-    for section in (scenario.economy, scenario.regime, scenario.security, scenario.fall):
-        for name, value in section.model_dump().items():
-            if name in fields:
-                values[name] = value
-    values["legitimacy_start"] = scenario.legitimacy.initial
-    values["legitimacy_per_detention_share"] = scenario.legitimacy.loss_per_detention_share
-    return R.RegimeParams(**values)
+    """The regime layer's parameters from a Belarus scenario (`R.RegimeParams.from_scenario`)."""
+    return R.RegimeParams.from_scenario(scenario)
 
 
 class BelarusModel:
@@ -212,11 +204,7 @@ class BelarusModel:
         self.cops_start = self._cops_now()
 
         # exogenous paths, with the levels in force before the first event
-        initial_levels = {
-            **DRIVER_BASELINE,
-            "opposition_readiness": s.opposition.readiness,
-            "repression": s.repression.repression_level,
-        }
+        initial_levels = driver_table.baseline(s)
         self.drivers: Drivers = build_drivers(s.run.start, self.days, initial_levels, s.events)
 
         # the regime layer

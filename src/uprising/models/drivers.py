@@ -1,18 +1,19 @@
 """Exogenous, dated paths of a Belarus scenario, one value per day of the run.
 
-A scenario's `[[events]]` become daily arrays before the run starts:
+A scenario's `[[events]]` become daily arrays before the run starts. Every variable of
+`uprising.scenarios.belarus.drivers.DRIVERS` has a path, which starts at the variable's
+baseline and follows its events by the rule of the variable's kind (`KINDS` there):
 
-- levels (`russian_support`, `sanctions`, `western_recognition`,
-  `opposition_readiness`, `police_surge`): a jump to ``value`` on ``date``, or with
-  ``until`` a linear ramp from the level in force the day before ``date`` to ``value``
-  on ``until``, kept afterwards;
-- `legitimacy_shock`: an additive jump of legitimacy (and of the level it recovers
-  to) on ``date``;
-- windows (`internet_shutdown`, `troops_abroad`): 1 on every day from ``date`` to
-  ``until`` inclusive (``date`` alone without ``until``; `troops_abroad` without
-  ``until`` lasts to the end);
-- `protest_call`: a call to protest of strength ``value`` on ``date``, or on every day
-  from ``date`` to ``until`` whose weekday is ``weekday`` (0 = Monday ... 6 = Sunday).
+- ``ramp``: the level ``value`` from ``date`` on, or with ``until`` a linear ramp from
+  the level in force the day before ``date`` to ``value`` on ``until``, kept afterwards;
+- ``jump``: a setting jump (``troops_abroad``) holds ``value`` from ``date`` on; an
+  additive one (``legitimacy_shock``) adds ``value`` to the path on ``date`` only (the
+  model applies the day's increment, so shocks on one date add up);
+- ``window``: ``value`` on every day from ``date`` to ``until`` inclusive (``date``
+  alone without ``until``);
+- ``call``: ``value`` (the call's strength) on ``date``, or on every day from ``date``
+  to ``until`` whose weekday is ``weekday`` (0 = Monday ... 6 = Sunday), or on every
+  day of that span without a weekday.
 """
 
 from __future__ import annotations
@@ -24,13 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from uprising.scenarios.belarus_schema import LEVEL_VARIABLES
-
-LEVELS = tuple(sorted(LEVEL_VARIABLES))  # the schema's list: one place to add a level
-WINDOWS = ("internet_shutdown", "troops_abroad")
-SHOCKS = ("legitimacy_shock",)
-CALLS = ("protest_call",)
-VARIABLES = LEVELS + WINDOWS + SHOCKS + CALLS
+from uprising.scenarios.belarus.drivers import DRIVERS
 
 
 @dataclass(frozen=True)
@@ -57,16 +52,16 @@ def build_drivers(
     Args:
         start: the run's first date.
         days: the run's length in days.
-        initial: the level of every variable of `LEVELS` before any event.
+        initial: the value of each variable before any event
+            (`uprising.scenarios.belarus.drivers.baseline`); a variable left out starts
+            at 0.
         events: objects with ``variable``, ``date``, ``value`` and optional ``until``
             and ``weekday`` attributes, in any order (applied by date, then as given).
 
     Returns:
-        The daily paths of every variable of `VARIABLES`.
+        The daily path of every variable of `DRIVERS`.
     """
-    paths = {name: np.full(days, float(initial.get(name, 0.0))) for name in LEVELS}
-    for name in WINDOWS + SHOCKS + CALLS:
-        paths[name] = np.zeros(days)
+    paths = {name: np.full(days, float(initial.get(name, 0.0))) for name in DRIVERS}
 
     def index(date: dt.date) -> int:
         return (date - start).days
@@ -76,9 +71,10 @@ def build_drivers(
         until = getattr(event, "until", None)
         last = index(until) if until is not None else None
         values = paths[event.variable]
+        driver = DRIVERS[event.variable]
         if first >= days:
             continue  # after the horizon: it does not happen in this run
-        if event.variable in LEVELS:
+        if driver.sets_level:
             if last is None or last <= first:
                 values[max(first, 0) :] = event.value
             else:
@@ -88,17 +84,13 @@ def build_drivers(
                     last - first + 1
                 )
                 values[last + 1 :] = event.value
-        elif event.variable in SHOCKS:
+        elif driver.kind == "jump":  # additive
             if 0 <= first < days:
                 values[first] += event.value
-        elif event.variable in WINDOWS:
-            end = (
-                last
-                if last is not None
-                else (days - 1 if event.variable == "troops_abroad" else first)
-            )
+        elif driver.kind == "window":
+            end = last if last is not None else first
             values[max(first, 0) : min(end, days - 1) + 1] = event.value
-        else:  # protest_call
+        else:  # call
             weekday = getattr(event, "weekday", None)
             end = last if last is not None else first
             for day in range(max(first, 0), min(end, days - 1) + 1):
@@ -107,4 +99,4 @@ def build_drivers(
     return Drivers(start=start, paths=paths)
 
 
-__all__ = ["CALLS", "LEVELS", "SHOCKS", "VARIABLES", "WINDOWS", "Drivers", "build_drivers"]
+__all__ = ["Drivers", "build_drivers"]

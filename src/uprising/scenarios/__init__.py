@@ -2,8 +2,9 @@
 
 - `schema`: the Epstein `Scenario` model (every parameter with unit, range and source)
   and `to_engine_config`, its translation into the engine's `EngineConfig`.
-- `belarus_schema`: the `BelarusScenario` model (``model = "belarus"``): lattice,
-  regime layer, fall conditions and dated `Event` drivers.
+- `belarus`: the `BelarusScenario` model (``model = "belarus"``): lattice, regime
+  layer, fall conditions, and `DRIVERS`, the table of the driver variables that dated
+  `Event` entries change.
 - `loader`: `load_scenario` (dispatch on the ``model`` key, ``base`` inheritance),
   `list_scenarios`, `apply_overrides`, `with_run`, TOML round trip, `scenario_hash`
   and `describe_parameters` for both families.
@@ -13,12 +14,8 @@
 """
 
 from uprising.errors import ScenarioError
-from uprising.scenarios.belarus_schema import (
-    DRIVER_BASELINE,
-    EVENT_RANGES,
-    JUMP_VARIABLES,
-    LEVEL_VARIABLES,
-    WINDOW_VARIABLES,
+from uprising.scenarios.belarus import (
+    DRIVERS,
     BelarusScenario,
     Event,
     describe_belarus_parameters,
@@ -47,12 +44,8 @@ from uprising.scenarios.schema import (
 )
 
 __all__ = [
-    "DRIVER_BASELINE",
-    "EVENT_RANGES",
-    "JUMP_VARIABLES",
-    "LEVEL_VARIABLES",
+    "DRIVERS",
     "MODELS",
-    "WINDOW_VARIABLES",
     "AnyScenario",
     "BelarusScenario",
     "Event",

@@ -42,8 +42,11 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from uprising.errors import ScenarioError
-from uprising.scenarios.belarus_schema import BelarusScenario, describe_belarus_parameters
-from uprising.scenarios.belarus_schema import _parameter_paths as _belarus_parameter_paths
+from uprising.scenarios.belarus import (
+    BelarusScenario,
+    describe_belarus_parameters,
+)
+from uprising.scenarios.belarus import parameter_paths as _belarus_parameter_paths
 from uprising.scenarios.schema import ParameterInfo, Scenario
 from uprising.scenarios.schema import describe_parameters as describe_epstein_parameters
 

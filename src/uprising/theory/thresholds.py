@@ -1,7 +1,9 @@
 """Threshold cascades: Granovetter's riot model and Kuran's revolutionary thresholds.
 
-This is the engine's own threshold logic, the micro-foundation for every cascade
-module of the simulator (protest joining, security-force defection, elite defection).
+Theory that no model runs: the exact threshold dynamics the papers describe, kept as
+tested anchors (docs/MODEL.md, 3.3.8) for the simulator's cascades (the regime layer's
+officers and elite cascade through `uprising.models.regime.loyalty.cascade`, whose tests
+compare it with `cascade_equilibrium`).
 
 Sources:
     Granovetter, M. (1978). Threshold models of collective behavior. *American Journal

@@ -1,0 +1,278 @@
+"""Loyalty of the regime's pillars: the selectorate's slack and the two defection cascades.
+
+- Selectorate (`selectorate_slack`, `coalition_offer`): the slack K and the offer to the
+  winning coalition, a closed form after Bueno de Mesquita et al. (2003) (docs/MODEL.md,
+  selectorate; the form is ours, not a formula of the book).
+- Security-force loyalty (`draw_base_costs`, `crowd_index`, `officer_cost_factor`,
+  `thresholds`, `sorted_thresholds`, `cascade`): Dragu & Lupu (2018)'s coordination game
+  of officers, solved as a Granovetter (1978) cascade that never goes back (a resigned
+  officer does not return).
+- Elite loyalty (`elite_cost_factor`): the same construction for the winning coalition.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from uprising.models.regime.params import RegimeParams
+
+CHENOWETH_SHARE = 0.035
+"""Chenoweth's 3.5 % participation share (MODEL_BRIEF.md section 3.3): crowd index 1."""
+
+# Iterations of the plain cascade map before `cascade` switches to its vectorised scan.
+_CASCADE_JUMPS = 64
+
+# ------------------------------------------------------------------------ selectorate
+
+
+def _check_selectorate(ratio: float, discount: float) -> None:
+    if not 0.0 <= ratio <= 1.0:
+        raise ValueError(f"winning_coalition_ratio must be in [0, 1], got {ratio!r}")
+    if not 0.0 <= discount < 1.0:
+        raise ValueError(f"discount must be in [0, 1), got {discount!r}")
+
+
+def selectorate_slack(revenue_usd_bn: float, ratio: float, discount: float) -> float:
+    """Leader's slack K = R * delta * (1 - w) / (1 - delta * w) (MODEL_BRIEF.md 3.1).
+
+    The brief's own closed form (private goods only, infinite horizon, a challenger who
+    promises all of R; not a formula from Bueno de Mesquita et al. 2003): K = R - W g*,
+    the revenue left after paying the winning coalition its minimal offer g*. K = 0 at
+    w = 1 (SEL1), K = delta * R at w = 0 (SEL2), dK/dw = R delta (delta - 1) /
+    (1 - delta w)^2 < 0 (SEL3), K is linear in R (SEL4).
+
+    Args:
+        revenue_usd_bn: R, USD bn per year (any money unit; K has the same unit).
+        ratio: w = W/S, the loyalty norm, in [0, 1].
+        discount: delta, in [0, 1).
+
+    Returns:
+        K in the unit of R.
+    """
+    _check_selectorate(ratio, discount)
+    return revenue_usd_bn * discount * (1.0 - ratio) / (1.0 - discount * ratio)
+
+
+def coalition_offer(revenue_usd_bn: float, size: float, ratio: float, discount: float) -> float:
+    """Minimal private-goods offer per member g* = (1 - delta) R / (W (1 - delta w)).
+
+    MODEL_BRIEF.md section 3.1 (the brief's closed form): a member stays iff
+    g / (1 - delta) >= R / W + delta w g / (1 - delta); g* makes this an equality, and
+    W g* + K = R.
+
+    Args:
+        revenue_usd_bn: R, USD bn per year.
+        size: W, winning-coalition size in persons (> 0).
+        ratio: w = W/S in [0, 1].
+        discount: delta in [0, 1).
+
+    Returns:
+        g* in the unit of R per member.
+    """
+    _check_selectorate(ratio, discount)
+    if not size > 0:
+        raise ValueError(f"winning_coalition_size must be > 0, got {size!r}")
+    return (1.0 - discount) * revenue_usd_bn / (size * (1.0 - discount * ratio))
+
+
+# ------------------------------------------------------------------ loyalty cascades
+
+
+def draw_base_costs(
+    median: float, sigma: float, n: int, seed: np.random.SeedSequence | int
+) -> np.ndarray:
+    """Draw n base costs c ~ lognormal(log(median), sigma), sorted ascending.
+
+    The officers' (or elite members') moral or reputational cost of repressing, in the
+    Dragu & Lupu (2018) coordination game as operationalised in MODEL_BRIEF.md 3.2(a).
+    The lognormal family and its parameters are assumptions. Drawn once per run from a
+    Generator built on ``seed`` only (no global RNG).
+
+    Args:
+        median: exp of the log-mean (> 0).
+        sigma: Log-sd (>= 0; 0 gives n equal costs).
+        n: Number of agents (>= 0).
+        seed: A SeedSequence or an int for one.
+
+    Returns:
+        float64 array of n costs, ascending (`sorted_thresholds` relies on the order).
+    """
+    if not median > 0 or not sigma >= 0 or n < 0:
+        raise ValueError(f"need median > 0, sigma >= 0, n >= 0; got {median!r}, {sigma!r}, {n!r}")
+    rng = np.random.default_rng(seed)
+    return np.sort(rng.lognormal(mean=math.log(median), sigma=sigma, size=n))
+
+
+def crowd_index(participants_share: float) -> float:
+    """Crowd index = national participation share / 0.035 (docs/MODEL.md: security loyalty).
+
+    Chenoweth & Stephan's 3.5 % "rule" (MODEL_BRIEF.md section 3.3) as the unit: 1 when
+    3.5 % of the population is active.
+
+    Args:
+        participants_share: Share of the population active today, in [0, 1].
+
+    Returns:
+        The crowd index (>= 0).
+    """
+    return max(0.0, participants_share) / CHENOWETH_SHARE
+
+
+def officer_cost_factor(
+    params: RegimeParams,
+    legitimacy: float,
+    participants_share: float,
+    troops_abroad: bool,
+    sabotage_recent: float,
+) -> float:
+    """Common multiplier of all officers' base costs today: c_j(t) = c_j * factor (B.4).
+
+    factor = (1 + cost_per_legitimacy_loss * max(0, legitimacy_start - L))
+             * (1 + cost_per_crowd * crowd) * (1 + cost_if_troops_abroad * troops)
+             * (1 - cost_cut_per_sabotage * min(1, sabotage_recent)),
+    crowd = participants_share / 0.035. Operationalisation of Dragu & Lupu (2018) in
+    MODEL_BRIEF.md 3.2(a): a larger, more legitimate-looking opposition and an unpopular
+    war raise the cost of repressing; sabotage (radical flank, Moro 2016) lowers it. The
+    multiplicative form and every coefficient are assumptions.
+
+    Args:
+        params: Regime parameters.
+        legitimacy: L(t), the regime's legitimacy.
+        participants_share: National share of citizens active today.
+        troops_abroad: Whether troops are abroad.
+        sabotage_recent: Sabotage events in the last 30 days per 1e6 people (capped at 1
+            here).
+
+    Returns:
+        The cost factor (>= 0).
+    """
+    loss = max(0.0, params.legitimacy_start - legitimacy)
+    sabotage = min(1.0, max(0.0, sabotage_recent))
+    return (
+        (1.0 + params.cost_per_legitimacy_loss * loss)
+        * (1.0 + params.cost_per_crowd * crowd_index(participants_share))
+        * (1.0 + (params.cost_if_troops_abroad if troops_abroad else 0.0))
+        * (1.0 - params.cost_cut_per_sabotage * sabotage)
+    )
+
+
+def elite_cost_factor(
+    params: RegimeParams, legitimacy: float, pay_index: float, western_recognition: float
+) -> float:
+    """Common multiplier of all elite members' base costs today (docs/MODEL.md: elite loyalty).
+
+    factor = (1 + cost_per_shortfall * max(0, 1 - pay_index))
+             * (1 + cost_per_recognition * omega)
+             * (1 + cost_per_legitimacy_loss * max(0, legitimacy_start - L)).
+    The selectorate logic (MODEL_BRIEF.md 3.1: "when K cannot cover W g*, coalition
+    members defect") put into the Dragu & Lupu threshold form of 3.2(a); the form and
+    coefficients are assumptions.
+
+    Args:
+        params: Regime parameters.
+        legitimacy: L(t).
+        pay_index: K(t) / K(0).
+        western_recognition: omega in [0, 1], Western recognition of the opposition.
+
+    Returns:
+        The cost factor (>= 0).
+    """
+    shortfall = max(0.0, 1.0 - pay_index)
+    loss = max(0.0, params.legitimacy_start - legitimacy)
+    return (
+        (1.0 + params.cost_per_shortfall * shortfall)
+        * (1.0 + params.cost_per_recognition * western_recognition)
+        * (1.0 + params.cost_per_legitimacy_loss * loss)
+    )
+
+
+def thresholds(costs: np.ndarray, punishment: float) -> np.ndarray:
+    """Defection thresholds theta_j = max(0, 1 - c_j / p) (MODEL_BRIEF.md 3.2a).
+
+    Dragu & Lupu (2018), operationalised in the brief: disobedience is punished with
+    p (1 - d), so j defects once the defected share d reaches 1 - c_j / p; theta is the
+    Granovetter threshold (brief 2.1) in shares. A punishment p <= 0 (no pay left to
+    lose) makes every threshold 0.
+
+    Args:
+        costs: Today's costs c_j(t) (any order, >= 0).
+        punishment: p(t).
+
+    Returns:
+        float64 array of thresholds in [0, 1], in the order of ``costs``.
+    """
+    costs = np.asarray(costs, dtype=np.float64)
+    if not punishment > 0:
+        return np.zeros_like(costs)
+    return np.maximum(0.0, 1.0 - costs / punishment)
+
+
+def sorted_thresholds(
+    sorted_base_costs: np.ndarray, factor: float, punishment: float
+) -> np.ndarray:
+    """Today's thresholds in ascending order, from base costs sorted ascending (B.4).
+
+    theta_j = max(0, 1 - c_j * factor / p). Every step of that map is a correctly rounded
+    monotone operation, so ascending costs give descending thresholds and reversing them
+    sorts them: O(n) per day instead of a sort.
+
+    Args:
+        sorted_base_costs: Base costs c_j, ascending (as `draw_base_costs` returns them).
+        factor: Today's common cost factor (>= 0).
+        punishment: p(t).
+
+    Returns:
+        Ascending float64 thresholds (a reversed view).
+    """
+    return thresholds(sorted_base_costs * factor, punishment)[::-1]
+
+
+def cascade(sorted_thetas: np.ndarray, start: int) -> int:
+    """Monotone Granovetter cascade in counts, started from the defectors so far (B.4).
+
+    Granovetter (1978) (MODEL_BRIEF.md 2.1) with no return: with n agents and k of them
+    out (share d = k / n), F(k) = #{j : theta_j <= k / n}; iterate k <- max(k, F(k)) to
+    the fixed point. The result is the smallest k' >= start with F(k') <= k' (F is
+    nondecreasing, so the iterates cannot jump past it), and it is never below ``start``:
+    a resigned officer does not come back. Runs the plain map for a few steps, then, if
+    still moving, finds that k' with one vectorised ``np.searchsorted`` over all remaining
+    counts (same answer, bounded cost for long ladders).
+
+    Args:
+        sorted_thetas: Thresholds in shares, ascending (see `sorted_thresholds`).
+        start: Agents already out, an integer in [0, n].
+
+    Returns:
+        The equilibrium number of agents out (>= start).
+    """
+    thetas = np.asarray(sorted_thetas)
+    n = thetas.size
+    if int(start) != start or not 0 <= start <= n:
+        raise ValueError(f"start must be an integer in [0, {n}], got {start!r}")
+    k = int(start)
+    if n == 0:
+        return 0
+    for _ in range(_CASCADE_JUMPS):
+        f = int(np.searchsorted(thetas, k / n, side="right"))
+        if f <= k:
+            return k
+        k = f
+    ks = np.arange(k, n + 1)
+    counts = np.searchsorted(thetas, ks / n, side="right")
+    return int(ks[np.argmax(counts <= ks)])  # k = n always qualifies
+
+
+__all__ = [
+    "CHENOWETH_SHARE",
+    "cascade",
+    "coalition_offer",
+    "crowd_index",
+    "draw_base_costs",
+    "elite_cost_factor",
+    "officer_cost_factor",
+    "selectorate_slack",
+    "sorted_thresholds",
+    "thresholds",
+]
