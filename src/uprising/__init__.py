@@ -4,7 +4,10 @@ Subpackages, in dependency order:
 
 - `engine`: struct-of-arrays state and compiled step kernels of Epstein's Model I
   (`engine.config.EngineConfig`, `engine.simulation.Simulation`).
-- `models`: the reference Epstein core and, later, the Belarus regime layer.
+- `models`: the Belarus model built on the engine: its daily step, its regime layer
+  (`models.regime`) and its dated driver paths.
+- `theory`: exact results of the literature that no model runs (threshold cascades,
+  the global game), kept as tested anchors.
 - `scenarios`: the TOML scenario schema (units, ranges, sources), loader and built-ins.
 - `analysis`: outcomes of runs, such as outburst statistics.
 - `store`: run outputs (Parquet series, JSON summaries) and run records.
