@@ -8,6 +8,9 @@ Two links, each checked by recording reads:
    scenario parameter, `SCENARIO_PATHS`) is read by the regime layer's functions while
    a model runs.
 
+Likewise every driver variable of the table `DRIVERS` is read by the model from its
+daily values.
+
 A field that the model never reads fails link 1; a regime field that is copied from the
 scenario but used by no equation fails link 2. The mapping itself is checked by
 perturbation: changing a scenario value changes exactly its `RegimeParams` field. That a
@@ -23,9 +26,10 @@ import pytest
 
 from uprising.models import regime as R
 from uprising.models.belarus import BelarusModel
+from uprising.models.drivers import Drivers
 from uprising.models.regime import params as regime_params_module
 from uprising.scenarios import load_scenario
-from uprising.scenarios.belarus import parameter_paths, sections
+from uprising.scenarios.belarus import DRIVERS, parameter_paths, sections
 
 SECTIONS = dict(sections())
 # Scenarios whose runs together take every branch that reads a parameter: a fixed
@@ -110,6 +114,23 @@ def test_every_regime_parameter_is_read_by_the_regime_layer():
         cls.recording = False
     missing = sorted(set(R.SCENARIO_PATHS) - cls.reads)
     assert not missing, f"RegimeParams fields no regime equation reads: {missing}"
+
+
+def test_every_driver_variable_is_read_by_the_model(monkeypatch):
+    reads: set[str] = set()
+
+    class RecordingDay(dict):
+        def __getitem__(self, name):
+            reads.add(name)
+            return super().__getitem__(name)
+
+    original = Drivers.on
+    monkeypatch.setattr(Drivers, "on", lambda self, day: RecordingDay(original(self, day)))
+    for name, _, days in RUNS:
+        BelarusModel(_scenario(name, days)).run()
+    assert set(original(BelarusModel(_scenario("belarus-2020", 1)).drivers, 0)) == set(DRIVERS)
+    missing = sorted(set(DRIVERS) - reads)
+    assert not missing, f"driver variables the model never reads: {missing}"
 
 
 def test_each_scenario_parameter_sets_exactly_its_regime_field():
