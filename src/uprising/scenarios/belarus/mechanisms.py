@@ -48,3 +48,6 @@ class Mechanisms(_Section):
         "the winning coalition defects in a coordination cascade; off: none defects"
     )
     redeployment: bool = _switch("the regime moves police toward the biggest crowds")
+
+
+__all__ = ["Mechanisms"]

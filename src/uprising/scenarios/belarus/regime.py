@@ -290,3 +290,6 @@ class Fall(_Section):
         gt=0,
         le=1,
     )
+
+
+__all__ = ["Economy", "Fall", "Regime"]

@@ -232,3 +232,6 @@ class Opposition(_Section):
         ge=0,
         le=1,
     )
+
+
+__all__ = ["Emigration", "Legitimacy", "Media", "Opposition", "Sabotage"]

@@ -436,3 +436,6 @@ class Repression(_Section):
                     f"{kind}_term_min_days = {low} is greater than {kind}_term_max_days = {high}"
                 )
         return self
+
+
+__all__ = ["BelarusPopulation", "BelarusRun", "Repression", "Security"]
