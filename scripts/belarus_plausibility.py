@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from uprising.models.belarus import BelarusModel, region_column
+from uprising.models.belarus import BelarusModel
+from uprising.outputs import region_column
 from uprising.scenarios import load_scenario
 
 

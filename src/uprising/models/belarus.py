@@ -48,6 +48,7 @@ from uprising.engine.simulation import Simulation
 from uprising.models import belarus_kernels as BK
 from uprising.models import regime as R
 from uprising.models.drivers import Drivers, build_drivers
+from uprising.outputs import region_column
 from uprising.population.belarus import Layout, build_layout
 from uprising.scenarios.belarus import drivers as driver_table
 
@@ -90,11 +91,6 @@ class BelarusResult:
     series: dict[str, np.ndarray]
     outcome: Outcome
     regions: tuple[str, ...]
-
-
-def region_column(name: str) -> str:
-    """Series column of a region's participants, e.g. ``participants_minsk_city``."""
-    return "participants_" + name.lower().replace(" ", "_")
 
 
 def arrest_cost(expected_term_days: float, steepness: float) -> float:
@@ -666,4 +662,4 @@ class _Initial:
     risk_aversion: np.ndarray
 
 
-__all__ = ["CHANNELS", "BelarusModel", "BelarusResult", "Outcome", "arrest_cost", "region_column"]
+__all__ = ["CHANNELS", "BelarusModel", "BelarusResult", "Outcome", "arrest_cost"]

@@ -26,16 +26,23 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from uprising.analysis.ensemble import quantile_column
+from uprising.outputs import column as series_column
+
+FAN_SERIES = (
+    "participants",
+    "political_prisoners",
+    "detentions",
+    "emigrants",
+    "legitimacy",
+    "security_loyalty",
+)
+"""Belarus series shown as fan charts, in report order."""
 
 FAN_COLUMNS: dict[str, tuple[str, str]] = {
-    "participants": ("Participants", "persons, national equivalent"),
-    "political_prisoners": ("Political prisoners", "persons, national equivalent"),
-    "detentions": ("Detentions", "persons per day, national equivalent"),
-    "emigrants": ("Emigrants", "persons, cumulative, national equivalent"),
-    "legitimacy": ("Legitimacy", "1"),
-    "security_loyalty": ("Security-force loyalty", "1"),
+    name: (series_column("belarus", name).title, series_column("belarus", name).unit)
+    for name in FAN_SERIES
 }
-"""Series shown as fan charts: column -> (title, unit), in report order."""
+"""Series shown as fan charts: column -> (title, unit), from `uprising.outputs`."""
 
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 """Quantiles a fan chart needs: the 90 % band, the 50 % band and the median."""

@@ -146,6 +146,7 @@ def write_run_output(
     *,
     summary: Mapping[str, Any],
     columns: Mapping[str, np.ndarray],
+    family: str | None = None,
 ) -> RunOutputPaths:
     """Write ``series.parquet`` and ``summary.json`` into ``directory`` (created if absent).
 
@@ -154,6 +155,8 @@ def write_run_output(
         summary: From `build_summary`; its scenario name, hash and seed are also stored
             in the Parquet file's metadata.
         columns: Equal-length 1-D arrays, one per series column.
+        family: The scenario family (``"epstein"``, ``"belarus"``): each column then
+            carries its unit and kind (`uprising.outputs.describe_fields`).
 
     Returns:
         The paths written.
@@ -166,6 +169,10 @@ def write_run_output(
     paths = RunOutputPaths(folder, folder / SERIES_FILE, folder / SUMMARY_FILE)
 
     table = pa.table({name: np.asarray(values) for name, values in columns.items()})
+    if family is not None:
+        from uprising.outputs import describe_fields
+
+        table = describe_fields(table, family)
     metadata = {
         f"uprising.{key}": str(summary.get(key, ""))
         for key in ("scenario", "scenario_hash", "seed", "steps")
