@@ -33,13 +33,16 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from uprising.store.atomic import atomic_write
+
+if TYPE_CHECKING:
+    from uprising.runs import RunRecord
 
 RECORD_FIELDS = (
     "run_id",
@@ -129,12 +132,12 @@ def run_one(task: RunTask, *, write: bool = True) -> dict[str, Any]:
     try:
         record["code_version"] = dict(_code_version())
         with _single_thread():
-            result = _simulate(task)
-        table = series_table(task.run_id, result.series)
+            run = _simulate(task)
+        table = series_table(task.run_id, run.series, family=run.family)
         if write:
             folder.mkdir(parents=True, exist_ok=True)
             atomic_write(parquet_path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
-        outcome = result.outcome.as_dict()
+        outcome = run.outcome.as_dict()
         readiness = outcome["readiness"]
         record.update(
             status="ok",
@@ -160,8 +163,15 @@ def run_one(task: RunTask, *, write: bool = True) -> dict[str, Any]:
     return record
 
 
-def series_table(run_id: str, series: Mapping[str, np.ndarray]) -> pa.Table:
-    """The run's series as an Arrow table: ``run_id`` (string) first, ``date`` as date32."""
+def series_table(
+    run_id: str, series: Mapping[str, np.ndarray], family: str = "belarus"
+) -> pa.Table:
+    """The run's series as an Arrow table: ``run_id`` (string) first, ``date`` as date32.
+
+    Each series column carries its unit and kind from `uprising.outputs` (field metadata).
+    """
+    from uprising.outputs import describe_fields
+
     rows = len(next(iter(series.values()))) if series else 0
     columns: dict[str, pa.Array] = {"run_id": pa.array([run_id] * rows, type=pa.string())}
     for name, values in series.items():
@@ -170,18 +180,23 @@ def series_table(run_id: str, series: Mapping[str, np.ndarray]) -> pa.Table:
             columns[name] = pa.array(array.astype("datetime64[D]"), type=pa.date32())
         else:
             columns[name] = pa.array(array)
-    return pa.table(columns)
+    return describe_fields(pa.table(columns), family)
 
 
-def _simulate(task: RunTask) -> Any:
-    """Load the task's scenario and run the Belarus model; returns its `BelarusResult`."""
-    from uprising.models.belarus import BelarusModel
+def _simulate(task: RunTask) -> RunRecord:
+    """Load the task's scenario and run it (`uprising.runs.run_scenario`).
+
+    The scenario's TOML holds the task's scale and days (`plan_ensemble` writes them);
+    should they differ, the task's win. The seed is the task's.
+    """
+    from uprising.runs import run_scenario
     from uprising.scenarios import loads_scenario
 
     source = f"{task.scenario_name} (run {task.run_id})"
     scenario = loads_scenario(task.scenario_toml, source=source)
-    model = BelarusModel(scenario, seed=task.seed, scale=task.scale, days=task.days)
-    return model.run()
+    scale = None if scenario.run.scale == task.scale else task.scale
+    days = None if scenario.run.days == task.days else task.days
+    return run_scenario(scenario, seed=task.seed, scale=scale, steps=days)
 
 
 @functools.cache

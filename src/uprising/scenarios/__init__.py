@@ -5,6 +5,9 @@
 - `belarus`: the `BelarusScenario` model (``model = "belarus"``): lattice, regime
   layer, fall conditions, and `DRIVERS`, the table of the driver variables that dated
   `Event` entries change.
+- `families`: the registry of scenario families (`FAMILIES`, `family_of`): schema, run
+  length, scale, description, TOML form, how a model is built and run, and how a run is
+  summarised, for Epstein and Belarus.
 - `loader`: `load_scenario` (dispatch on the ``model`` key, ``base`` inheritance),
   `list_scenarios`, `apply_overrides`, `with_run`, TOML round trip, `scenario_hash`
   and `describe_parameters` for both families.
@@ -20,6 +23,7 @@ from uprising.scenarios.belarus import (
     Event,
     describe_belarus_parameters,
 )
+from uprising.scenarios.families import FAMILIES, Family, family_of
 from uprising.scenarios.loader import (
     MODELS,
     AnyScenario,
@@ -45,10 +49,12 @@ from uprising.scenarios.schema import (
 
 __all__ = [
     "DRIVERS",
+    "FAMILIES",
     "MODELS",
     "AnyScenario",
     "BelarusScenario",
     "Event",
+    "Family",
     "ParameterInfo",
     "Scenario",
     "ScenarioError",
@@ -58,6 +64,7 @@ __all__ = [
     "describe_belarus_parameters",
     "describe_parameters",
     "dumps_scenario",
+    "family_of",
     "list_scenarios",
     "load_scenario",
     "loads_scenario",

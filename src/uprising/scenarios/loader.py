@@ -42,13 +42,9 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from uprising.errors import ScenarioError
-from uprising.scenarios.belarus import (
-    BelarusScenario,
-    describe_belarus_parameters,
-)
-from uprising.scenarios.belarus import parameter_paths as _belarus_parameter_paths
+from uprising.scenarios.belarus import BelarusScenario
+from uprising.scenarios.families import FAMILIES, family_of
 from uprising.scenarios.schema import ParameterInfo, Scenario
-from uprising.scenarios.schema import describe_parameters as describe_epstein_parameters
 
 _BUILTIN_DIR = "builtin"
 
@@ -56,14 +52,13 @@ AnyScenario = Scenario | BelarusScenario
 """A validated scenario of either model family."""
 
 MODELS: dict[str, type[Scenario] | type[BelarusScenario]] = {
-    "epstein": Scenario,
-    "belarus": BelarusScenario,
+    name: family.schema  # type: ignore[misc]
+    for name, family in FAMILIES.items()
 }
-"""Schema per value of the top-level ``model`` key (absent means ``"epstein"``)."""
+"""Schema per value of the top-level ``model`` key (absent means ``"epstein"``); from
+the family registry, `uprising.scenarios.families.FAMILIES`."""
 
 _S = TypeVar("_S", Scenario, BelarusScenario)
-
-_OVERRIDE_EXAMPLE = {Scenario: "grid.width=200", BelarusScenario: "run.scale=0.02"}
 
 # Path of a field in a TOML document: section names and array indices.
 _Loc = tuple[str | int, ...]
@@ -102,7 +97,7 @@ def list_scenarios() -> list[ScenarioInfo]:
 
 def model_name(scenario: AnyScenario) -> str:
     """Return the model family of a scenario: ``"epstein"`` or ``"belarus"``."""
-    return "belarus" if isinstance(scenario, BelarusScenario) else "epstein"
+    return family_of(scenario).name
 
 
 def load_scenario(name_or_path: str | os.PathLike[str]) -> AnyScenario:
@@ -361,8 +356,9 @@ def _validate(data: dict[str, Any], source: str, origins: dict[_Loc, str]) -> An
     if not isinstance(model, str) or model not in MODELS:
         allowed = " or ".join(json.dumps(name) for name in MODELS)
         raise ScenarioError(f"{source}: model = {_show(model)}: must be {allowed}")
-    schema = MODELS[model]
-    if schema is Scenario:
+    family = FAMILIES[model]
+    schema = family.schema
+    if not family.has_model_key:
         # Epstein scenarios have no model field; "epstein" is the default family.
         data = {key: value for key, value in data.items() if key != "model"}
     try:
@@ -407,23 +403,8 @@ def dumps_scenario(scenario: AnyScenario) -> str:
 
     Dates are written as TOML dates; a variant is written complete (no ``base``).
     """
-    if isinstance(scenario, BelarusScenario):
-        data = _lists(scenario.model_dump(mode="python", exclude_none=True))
-        for key in ("events", "sources"):
-            if not data[key]:
-                del data[key]
-    else:
-        data = scenario_dict(scenario)
+    data = family_of(scenario).toml_data(scenario)
     return tomli_w.dumps(data, multiline_strings=True)
-
-
-def _lists(node: Any) -> Any:
-    """Tuples to lists, so that arrays of tables are written as ``[[events]]``."""
-    if isinstance(node, dict):
-        return {key: _lists(value) for key, value in node.items()}
-    if isinstance(node, list | tuple):
-        return [_lists(value) for value in node]
-    return node
 
 
 def scenario_hash(scenario: AnyScenario) -> str:
@@ -455,9 +436,7 @@ def describe_parameters(scenario: AnyScenario) -> list[ParameterInfo]:
         One row per parameter, in file order, with path, value, unit, allowed range,
         plausible range, source and description (timeline and events excluded).
     """
-    if isinstance(scenario, BelarusScenario):
-        return describe_belarus_parameters(scenario)
-    return describe_epstein_parameters(scenario)
+    return family_of(scenario).describe(scenario)
 
 
 # --- overrides -------------------------------------------------------------------------
@@ -505,19 +484,21 @@ def apply_overrides(scenario: _S, overrides: Sequence[str], *, source: str | Non
     """
     if not overrides:
         return scenario
-    schema = type(scenario)
+    family = family_of(scenario)
+    schema = family.schema
     label = source or scenario.name
     data = scenario.model_dump(mode="json", exclude_none=True)
     paths: list[tuple[tuple[str, ...], str]] = []
+    recorded = family.source_paths()
     for override in overrides:
         name, sep, raw = override.partition("=")
         path = tuple(part.strip() for part in name.split("."))
         if not sep or not all(path):
-            example = _OVERRIDE_EXAMPLE.get(schema, "section.name=value")
+            example = family.override_example
             raise ScenarioError(f"{label}: --set {override}: expected name=value, e.g. {example}")
         _assign(data, path, parse_value(raw), f"{label}: --set {override}")
         paths.append((path, override))
-        if schema is BelarusScenario and ".".join(path) in _belarus_parameter_paths():
+        if ".".join(path) in recorded:
             # The value no longer comes from the file: say so in `describe_parameters`.
             data.setdefault("sources", {})[".".join(path)] = f"--set {override.strip()}"
     try:
@@ -545,7 +526,7 @@ def with_run(scenario: _S, *, seed: int | None = None, steps: int | None = None)
     Raises:
         ScenarioError: A value out of range; the message names ``--seed`` or ``--steps``.
     """
-    length = "days" if isinstance(scenario, BelarusScenario) else "steps"
+    length = family_of(scenario).length_field
     changes = {
         name: value for name, value in (("seed", seed), (length, steps)) if value is not None
     }
