@@ -20,9 +20,8 @@ from typer.testing import CliRunner
 
 from uprising.analysis.ensemble import fall_probability, fan_chart, wilson_interval
 from uprising.cli import app
+from uprising.report import FIGURE_SUFFIX, write_report
 from uprising.report import figures as report_figures
-from uprising.report import write_report
-from uprising.report.html import FIGURE_SUFFIX
 from uprising.scenarios import load_scenario, scenario_hash
 from uprising.store.results import ResultsStore
 

@@ -1,11 +1,16 @@
 """Analysis of run outputs: outburst statistics and ensemble results.
 
 - `outbursts`: outburst statistics of one run's series of actives.
-- `ensemble`: survival curves, channels of fall, horizon tables and fan charts of the
-  ensembles in a `uprising.store.ResultsStore`.
+- `ensemble`: survival curves (`fall_probability`), channels of fall (`channel_split`),
+  fan charts (`fan_chart`) and the Wilson interval of the ensembles in a
+  `uprising.store.ResultsStore`.
+- `horizons`: the probability of a fall within yearly horizons (`horizon_table`, and the
+  report's `outcome_table` with the runs' last day), the main channel of fall
+  (`main_channel`) and the calendar rule of a horizon (`horizon_end`).
+- `seeds`: the seed rule of ensembles (`run_seed`, `run_seeds`, `check_seeds`).
 
-The names of `ensemble` are imported on first use, so that importing `outbursts` does
-not load DuckDB, pandas and the Belarus model.
+The names of `ensemble` and `horizons` are imported on first use, so that importing
+`outbursts` does not load DuckDB, pandas and the Belarus model.
 """
 
 from __future__ import annotations
@@ -19,23 +24,44 @@ if TYPE_CHECKING:
         channel_split,
         fall_probability,
         fan_chart,
-        horizon_table,
         quantile_column,
         wilson_interval,
     )
+    from uprising.analysis.horizons import horizon_table, main_channel, outcome_table
+    from uprising.analysis.seeds import check_seeds, run_seed, run_seeds
+
+_HOMES = {
+    "FailedRunsError": "ensemble",
+    "channel_split": "ensemble",
+    "fall_probability": "ensemble",
+    "fan_chart": "ensemble",
+    "quantile_column": "ensemble",
+    "wilson_interval": "ensemble",
+    "horizon_table": "horizons",
+    "main_channel": "horizons",
+    "outcome_table": "horizons",
+    "check_seeds": "seeds",
+    "run_seed": "seeds",
+    "run_seeds": "seeds",
+}
 
 __all__ = [
     "FailedRunsError",
     "channel_split",
+    "check_seeds",
     "fall_probability",
     "fan_chart",
     "horizon_table",
+    "main_channel",
+    "outcome_table",
     "quantile_column",
+    "run_seed",
+    "run_seeds",
     "wilson_interval",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
-        return getattr(import_module("uprising.analysis.ensemble"), name)
+    if name in _HOMES:
+        return getattr(import_module(f"uprising.analysis.{_HOMES[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,9 +1,8 @@
-"""Analyses of an ensemble in a `ResultsStore`: survival, channels, horizons, fan charts.
+"""Analyses of an ensemble in a `ResultsStore`: survival, channels of fall, fan charts.
 
     store = ResultsStore("results")
     fall_probability(store, "3f2a9c01b7de", "belarus-2020")     # P(fallen by each day)
     channel_split(store, "3f2a9c01b7de", "belarus-2020")        # how the regime fell
-    horizon_table(store, years=(1, 2, 3))                        # one row per horizon
     fan_chart(store, "3f2a9c01b7de", "belarus-2020", "participants")
 
 Every analysis uses the successful runs of one ensemble and scenario (`horizon_table`:
@@ -16,15 +15,14 @@ ingested (`ResultsStore.ingest`) to count.
 Every run lasts the same number of days and goes on after a fall, so the probability that
 the regime has fallen by a date is the plain share of runs whose ``fall_date`` is on or
 before that date (no censoring within the simulated window). Intervals are Wilson score
-intervals (`wilson_interval`).
+intervals (`wilson_interval`). The tables at yearly horizons are in
+`uprising.analysis.horizons`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
-from statistics import NormalDist
 from typing import Any
 
 import duckdb
@@ -40,26 +38,11 @@ __all__ = [
     "channel_split",
     "fall_probability",
     "fan_chart",
-    "horizon_table",
     "quantile_column",
     "wilson_interval",
 ]
 
 HOLDS = "holds"
-_HORIZON_COLUMNS = [
-    "ensemble_id",
-    "scenario",
-    "years",
-    "date",
-    "observed",
-    "n",
-    "failed",
-    "fallen",
-    "p",
-    "low",
-    "high",
-    "main_channel",
-]
 UNKNOWN_CHANNEL = "unknown"
 
 
@@ -93,12 +76,15 @@ class FailedRunsError(UprisingError):
 def wilson_interval(successes: Any, n: Any, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval of a binomial proportion (element-wise).
 
-    With p = k / n and z the standard normal quantile of (1 + level) / 2::
+    Computed by ``statsmodels.stats.proportion.proportion_confint(method="wilson")``
+    (Wilson 1927, JASA 22: 209-212). With p = k / n and z the standard normal quantile of
+    (1 + level) / 2::
 
         centre = (p + z^2 / 2n) / (1 + z^2 / n)
         half   = z / (1 + z^2 / n) * sqrt(p (1 - p) / n + z^2 / 4n^2)
 
-    The bounds are exactly 0 when k = 0 and exactly 1 when k = n.
+    The bounds are set to exactly 0 when k = 0 and exactly 1 when k = n (the formula
+    gives them up to rounding).
 
     Args:
         successes: Counts k (scalar or array).
@@ -111,19 +97,17 @@ def wilson_interval(successes: Any, n: Any, level: float = 0.95) -> tuple[np.nda
     Raises:
         ValueError: ``level`` is not in (0, 1), or some n <= 0 or k outside [0, n].
     """
+    from statsmodels.stats.proportion import proportion_confint
+
     if not 0.0 < level < 1.0:
         raise ValueError(f"level must be in (0, 1), not {level}")
     k = np.asarray(successes, dtype=float)
     trials = np.asarray(n, dtype=float)
     if np.any(trials <= 0) or np.any(k < 0) or np.any(k > trials):
         raise ValueError("wilson_interval needs n > 0 and 0 <= successes <= n")
-    z = NormalDist().inv_cdf(0.5 + level / 2.0)
-    p = k / trials
-    denom = 1.0 + z * z / trials
-    centre = (p + z * z / (2.0 * trials)) / denom
-    half = z / denom * np.sqrt(p * (1.0 - p) / trials + z * z / (4.0 * trials * trials))
-    low = np.where(k == 0, 0.0, np.clip(centre - half, 0.0, 1.0))
-    high = np.where(k == trials, 1.0, np.clip(centre + half, 0.0, 1.0))
+    low, high = proportion_confint(k, trials, alpha=1.0 - level, method="wilson")
+    low = np.where(k == 0, 0.0, np.clip(low, 0.0, 1.0))
+    high = np.where(k == trials, 1.0, np.clip(high, 0.0, 1.0))
     return low, high
 
 
@@ -217,101 +201,6 @@ def channel_split(
     values = np.array([int(counts.get(label, 0)) for label in order], dtype=np.int64)
     frame = pd.DataFrame({"channel": order, "count": values, "share": values / len(runs.ok)})
     frame.attrs.update(runs.attrs())
-    return frame
-
-
-def horizon_table(
-    store: ResultsStore,
-    ensemble_ids: str | Iterable[str] | None = None,
-    years: Sequence[int] = (1, 2, 3, 4, 5),
-    *,
-    allow_failed: bool = False,
-    level: float = 0.95,
-) -> pd.DataFrame:
-    """Probability of a fall within each horizon, per ensemble and scenario.
-
-    The horizon of ``y`` years ends on the day before the same calendar date ``y`` years
-    after the first simulated day (29 February -> 28 February), inclusive. A horizon
-    beyond the last simulated day is not observed: its row has ``observed`` False, NaN
-    ``fallen``, ``p``, ``low``, ``high`` and no ``main_channel``.
-
-    Args:
-        store: The results store.
-        ensemble_ids: One id or several; default: every ensemble with recorded runs.
-        years: Horizons in years.
-        allow_failed: Analyse the successful runs when some failed.
-        level: Confidence level of the Wilson interval.
-
-    Returns:
-        One row per (ensemble, scenario, horizon), ensembles in the order given (default:
-        oldest first), scenarios in run order: ``ensemble_id``, ``scenario``, ``years``,
-        ``date`` (last day of the horizon), ``observed``, ``n`` (successful runs),
-        ``failed`` (failed runs left out), ``fallen``, ``p``, ``low``, ``high``,
-        ``main_channel`` (the commonest channel among the falls within the horizon;
-        ties go to the order of `CHANNELS`; None without a fall).
-
-    Raises:
-        FailedRunsError: Some runs of an ensemble failed and ``allow_failed`` is False.
-        UprisingError: No successful run (of an ensemble or a scenario given).
-    """
-    if isinstance(ensemble_ids, str):
-        wanted: list[str] | None = [ensemble_ids]
-    else:
-        wanted = None if ensemble_ids is None else list(ensemble_ids)
-    all_runs = store.runs(wanted)
-    if wanted is None:
-        registered = list(store.ensembles()["ensemble_id"])
-        present = list(dict.fromkeys(all_runs["ensemble_id"]))
-        wanted = [e for e in registered if e in present]
-        wanted += [e for e in present if e not in wanted]
-    if not wanted:
-        raise UprisingError(f"no runs recorded in {store.directory}")
-    rows = []
-    for ensemble_id in wanted:
-        mine = all_runs[all_runs["ensemble_id"] == ensemble_id]
-        if mine.empty:
-            raise UprisingError(f"no runs of ensemble {ensemble_id} in {store.directory}")
-        for scenario in dict.fromkeys(mine.sort_values("k")["scenario"]):
-            runs = _scenario_runs(store, ensemble_id, scenario, allow_failed, runs=mine)
-            first, last = _date_range(store, runs)
-            falls = _fall_dates(runs.ok)
-            n = len(runs.ok)
-            for y in years:
-                end = np.datetime64(_add_years(first.astype(dt.date), int(y)), "D")
-                end -= np.timedelta64(1, "D")
-                row = {
-                    "ensemble_id": ensemble_id,
-                    "scenario": scenario,
-                    "years": int(y),
-                    "date": pd.Timestamp(end),
-                    "observed": bool(end <= last),
-                    "n": n,
-                    "failed": runs.failed,
-                    "fallen": math.nan,
-                    "p": math.nan,
-                    "low": math.nan,
-                    "high": math.nan,
-                    "main_channel": None,
-                }
-                if row["observed"]:
-                    fallen = int(np.searchsorted(falls, end, side="right"))
-                    low, high = wilson_interval(fallen, n, level)
-                    labels = _end_labels(runs.ok, end)
-                    row.update(
-                        fallen=fallen,
-                        p=fallen / n,
-                        low=float(low),
-                        high=float(high),
-                        main_channel=_main_channel(labels),
-                    )
-                rows.append(row)
-    frame = pd.DataFrame(rows, columns=_HORIZON_COLUMNS)
-    frame["fallen"] = frame["fallen"].astype("Int64")
-    channels = frame["main_channel"].astype(object)
-    frame["main_channel"] = pd.Series(
-        [None if pd.isna(c) else str(c) for c in channels], index=frame.index, dtype=object
-    )
-    frame.attrs["level"] = level
     return frame
 
 
@@ -506,21 +395,3 @@ def _end_labels(ok: pd.DataFrame, limit: np.datetime64 | None) -> pd.Series:
         fell &= ~np.isnat(dates) & (dates <= limit)
     channel = ok["channel"].astype(object).where(ok["channel"].notna(), UNKNOWN_CHANNEL)
     return pd.Series(np.where(fell, channel.to_numpy(dtype=object), HOLDS), dtype=object)
-
-
-def _main_channel(labels: pd.Series) -> str | None:
-    falls = labels[labels != HOLDS]
-    if falls.empty:
-        return None
-    counts = falls.value_counts()
-    best = counts.max()
-    tied = [c for c in counts.index if counts[c] == best]
-    ranked = sorted(tied, key=lambda c: (CHANNELS.index(c) if c in CHANNELS else len(CHANNELS), c))
-    return str(ranked[0])
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)

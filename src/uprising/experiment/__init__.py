@@ -18,10 +18,14 @@
   `run_ensemble` (skip what is on record, run the rest, ingest as results arrive; resume
   by running the same plan again), `Plan`, `Summary`, `EnsembleInterrupted`.
 
+`run_seeds` (run k's seed from the root seed) is the seed rule of
+`uprising.analysis.seeds`, imported here because plans use it.
+
 The command line is ``uprising ensemble`` (`uprising.cli`); the results are read with
 `uprising.store.results.ResultsStore` and `uprising.analysis.ensemble`.
 """
 
+from uprising.analysis.seeds import run_seeds
 from uprising.experiment.design import (
     DESIGNS,
     EnsembleError,
@@ -38,7 +42,6 @@ from uprising.experiment.ensemble import (
     ensemble_id,
     plan_ensemble,
     run_ensemble,
-    run_seeds,
 )
 from uprising.experiment.executors import DaskExecutor, Executor, LocalExecutor, make_executor
 from uprising.experiment.tasks import RunTask, run_one

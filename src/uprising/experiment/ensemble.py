@@ -13,7 +13,7 @@ JSON of these: the same command gives the same id, so running it again resumes.
 Runs are numbered k = 0 .. total - 1, scenario by scenario, design point by design
 point (`make_design` gives the points; ``mc`` has N points at the scenario's values).
 Run k's seed is ``np.random.SeedSequence(seed).spawn(total)[k]`` reduced to an integer
-(`run_seeds`), so
+(`uprising.analysis.seeds.run_seeds`), so
 
     uprising run SCENARIO --seed <seed> --scale <scale> --days <days> --set name=value ...
 
@@ -40,8 +40,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from uprising.analysis.seeds import run_seeds
 from uprising.errors import ScenarioError
 from uprising.experiment.design import (
     EnsembleError,
@@ -151,16 +150,6 @@ def ensemble_id(identity: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
-def run_seeds(seed: int, total: int) -> list[int]:
-    """The integer seeds of runs 0 .. total - 1 of an ensemble with root ``seed``.
-
-    Run k's seed is ``SeedSequence(seed).spawn(total)[k].generate_state(1, uint64)[0] >> 1``
-    (a non-negative int64).
-    """
-    children = np.random.SeedSequence(seed).spawn(total)
-    return [int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for child in children]
-
-
 def plan_ensemble(
     scenarios: Sequence[str | os.PathLike[str] | Any],
     *,
@@ -195,11 +184,11 @@ def plan_ensemble(
         ScenarioError: A scenario cannot be loaded.
     """
     from uprising.scenarios import (
-        BelarusScenario,
+        FAMILIES,
         apply_overrides,
         dumps_scenario,
+        family_of,
         load_scenario,
-        model_name,
         scenario_hash,
         with_run,
     )
@@ -220,14 +209,16 @@ def plan_ensemble(
 
     resolved = []  # (source, scenario, hash, scale, days, base scenario of the runs)
     for entry in scenarios:
-        if isinstance(entry, BelarusScenario):
-            source, scenario = entry.name, entry
-        else:
+        if isinstance(entry, str | os.PathLike):
             source, scenario = os.fspath(entry), load_scenario(entry)
-            if model_name(scenario) != "belarus":
-                raise EnsembleError(
-                    f"{source}: an Epstein scenario; ensembles run Belarus scenarios"
-                )
+        else:
+            source, scenario = entry.name, entry
+        family = family_of(scenario)
+        if not family.ensembles:
+            allowed = " or ".join(f.title for f in FAMILIES.values() if f.ensembles)
+            raise EnsembleError(
+                f"{source}: an {family.title} scenario; ensembles run {allowed} scenarios"
+            )
         run_scale = float(scenario.run.scale if scale is None else scale)
         run_days = int(scenario.run.days if days is None else days)
         try:

@@ -1,0 +1,223 @@
+"""One self-contained HTML report of the ensembles in a results store.
+
+    write_report(ResultsStore("results"), "report.html")              # every ensemble
+    write_report("results", "out/report.html", ensemble_ids=["3f2a9c01b7de"])
+
+The file needs nothing else to be read: the figures are PNG images inside it (``data:``
+URIs), the style sheet is inline, and it has no scripts and no link to the network (a
+web address in a parameter's source is written without its scheme). Each figure is also
+written as a PNG file into ``<stem>_figures/`` next to the HTML file.
+
+The report has, in this order:
+
+1. a title and when it was written, by which code version, from which store;
+2. a warning box when runs failed (which, how many, the first error): the analyses then
+   use the successful runs only, and every table and caption says so;
+3. the ensembles: design, varied parameters, runs, scale, days, root seed, command;
+4. the probability that the regime has fallen within each whole year of the runs and by
+   their last day, per scenario: p with its 95 % Wilson interval, n, the main channel
+   (`uprising.analysis.horizons.outcome_table`);
+5. the figures: survival of the regime, how the runs end (channels), and fan charts of
+   participants, political prisoners, detentions, emigrants, legitimacy and security-force
+   loyalty, scenarios side by side;
+6. each scenario's parameters with unit, allowed range and source (the scenario rebuilt
+   with `load_scenario` and checked against the recorded hash; the varied parameters'
+   ranges over the runs), or the recorded parameters when it cannot be rebuilt;
+7. the seeds: the root seed, the seed rule (`uprising.analysis.seeds`, checked for every
+   run), a command that reproduces a run, and the list of runs;
+8. the code version of the ensemble and of its runs (a warning when they differ);
+9. the failed runs with their tracebacks.
+
+This module gathers the analyses and figures and writes the files; the page is rendered
+by `uprising.report.html`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+from markupsafe import Markup
+
+from uprising.analysis.ensemble import channel_split, fall_probability, fan_chart
+from uprising.analysis.horizons import outcome_table
+from uprising.errors import UprisingError
+from uprising.report import figures
+from uprising.report.format import code, escape, pct
+from uprising.report.html import render_page
+from uprising.report.selection import Group, groups, open_store, select
+from uprising.store.atomic import atomic_write
+from uprising.store.results import ResultsStore
+
+__all__ = ["FIGURE_SUFFIX", "LEVEL", "Figure", "write_report"]
+
+FIGURE_SUFFIX = "_figures"
+"""Folder of the PNG files next to the HTML file: ``<stem>_figures/``."""
+
+LEVEL = 0.95
+"""Confidence level of the intervals."""
+
+
+@dataclasses.dataclass
+class Figure:
+    """One figure of the report: its PNG bytes, caption (markup) and number."""
+
+    slug: str
+    caption: Markup
+    alt: str
+    png: bytes
+    number: int = 0
+
+    @property
+    def filename(self) -> str:
+        """The PNG file's name, e.g. ``01_survival.png``."""
+        return f"{self.number:02d}_{self.slug}.png"
+
+
+def write_report(
+    store: ResultsStore | str | os.PathLike[str],
+    out_html: str | os.PathLike[str],
+    ensemble_ids: str | Iterable[str] | None = None,
+) -> Path:
+    """Write the HTML report of some or all ensembles of a store, and its PNG figures.
+
+    Records on disk that the store has not read yet are ingested first, so the report
+    covers every run that finished. Failed runs never pass silently: the report states
+    them at the top, leaves them out of the analyses (``allow_failed=True``) and says so
+    in each table and caption.
+
+    Args:
+        store: The results store, or its folder (which must exist).
+        out_html: The HTML file to write (its folder is created if absent). The figures
+            go into ``<stem>_figures/`` beside it (older figure files there are removed).
+        ensemble_ids: One ensemble id or several; default: every ensemble with runs.
+
+    Returns:
+        The path of the HTML file.
+
+    Raises:
+        UprisingError: The store folder does not exist, an ensemble id is unknown, or no
+            run of the ensembles is recorded.
+        OSError: The files cannot be written.
+    """
+    store = open_store(store)
+    out = Path(out_html)
+    store.ingest()
+    ensembles, runs = select(store, ensemble_ids)
+    found = groups(runs)
+    analysed = [g for g in found if g.analysed]
+
+    curves: dict[str, pd.DataFrame] = {}
+    splits: dict[str, pd.DataFrame] = {}
+    fans: dict[str, dict[str, pd.DataFrame]] = {column: {} for column in figures.FAN_COLUMNS}
+    missing_columns: dict[str, list[str]] = {}
+    for group in analysed:
+        allow = group.failed > 0
+        key = (store, group.ensemble_id, group.scenario)
+        curves[group.label] = fall_probability(*key, allow_failed=allow, level=LEVEL)
+        splits[group.label] = channel_split(*key, allow_failed=allow)
+        for column in figures.FAN_COLUMNS:
+            try:
+                fans[column][group.label] = fan_chart(*key, column, allow_failed=allow)
+            except UprisingError as exc:
+                if "no series column" not in str(exc):
+                    raise
+                missing_columns.setdefault(column, []).append(group.label)
+    outcomes = outcome_table(
+        store, [(g.ensemble_id, g.scenario, g.failed) for g in analysed], level=LEVEL
+    )
+
+    colours = figures.scenario_colours([g.label for g in analysed])
+    made = _figures(analysed, curves, splits, fans, colours)
+    page = render_page(
+        store_directory=store.directory,
+        ensembles=ensembles,
+        runs=runs,
+        groups=found,
+        outcomes=outcomes,
+        figures=made,
+        missing_columns=missing_columns,
+        generated=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        figure_dir=out.stem + FIGURE_SUFFIX,
+        level=LEVEL,
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _write_figures(out.parent / (out.stem + FIGURE_SUFFIX), made)
+    atomic_write(out, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    return out
+
+
+def _figures(
+    analysed: Sequence[Group],
+    curves: Mapping[str, pd.DataFrame],
+    splits: Mapping[str, pd.DataFrame],
+    fans: Mapping[str, Mapping[str, pd.DataFrame]],
+    colours: Mapping[str, str],
+) -> list[Figure]:
+    if not analysed:
+        return []
+    left_out = _left_out_note(analysed)
+    sizes = escape(", ".join(f"{g.label}: n = {g.ok}" for g in analysed))
+    made = [
+        Figure(
+            "survival",
+            Markup(
+                "Survival of the regime: the share of runs in which it still holds on each "
+                f"day, with its {pct(LEVEL, 0)} Wilson interval as a band ({sizes}).{left_out}"
+            ),
+            "survival curves of the regime per scenario",
+            figures.png_bytes(figures.survival_figure(curves, colours=colours, level=LEVEL)),
+        ),
+        Figure(
+            "channels",
+            Markup(
+                "How the runs end: the share of runs in which the regime holds to the last "
+                f"day, or falls through each channel ({sizes}).{left_out}"
+            ),
+            "stacked bars of the channels of fall per scenario",
+            figures.png_bytes(figures.channel_figure(splits)),
+        ),
+    ]
+    for column, (title, unit) in figures.FAN_COLUMNS.items():
+        frames = fans.get(column) or {}
+        if not frames:
+            continue
+        unit_text = "" if unit == "1" else f" ({unit})"
+        made.append(
+            Figure(
+                f"fan_{column}",
+                Markup(
+                    f"Fan chart of {escape(title.lower() + unit_text)}, series {code(column)}: "
+                    "the median across runs (line), the middle 50 % (dark band) and the "
+                    "middle 90 % (light band), day by day, one panel per scenario."
+                    f"{left_out}"
+                ),
+                f"fan charts of {column} per scenario",
+                figures.png_bytes(figures.fan_figure(frames, column, colours=colours)),
+            )
+        )
+    for number, figure in enumerate(made, start=1):
+        figure.number = number
+    return made
+
+
+def _left_out_note(analysed: Sequence[Group]) -> Markup:
+    failed = [g for g in analysed if g.failed]
+    if not failed:
+        return Markup("")
+    which = ", ".join(f"{g.label}: {g.failed}" for g in failed)
+    return Markup(f" <strong>Failed runs are left out ({escape(which)}).</strong>")
+
+
+def _write_figures(folder: Path, made: Sequence[Figure]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    keep = {figure.filename for figure in made}
+    for old in folder.glob("[0-9][0-9]_*.png"):
+        if old.name not in keep:
+            old.unlink()
+    for figure in made:
+        atomic_write(folder / figure.filename, lambda tmp, png=figure.png: tmp.write_bytes(png))
