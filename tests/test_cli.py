@@ -159,3 +159,14 @@ def test_interrupted_run_keeps_the_ticks_done(tmp_path, monkeypatch):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["status"] == "interrupted"
     assert summary["steps"] == 30 and summary["steps_requested"] == 100
+
+
+def test_every_module_of_the_cli_package_registers_its_commands():
+    import pkgutil
+
+    import uprising.cli as cli
+
+    names = {command.name for command in cli.app.registered_commands}
+    assert {"scenarios", "show", "run", "ensemble", "report"} <= names
+    modules = {info.name for info in pkgutil.iter_modules(cli.__path__)}
+    assert set(cli.COMMAND_MODULES) == modules - {"app", "__main__"}

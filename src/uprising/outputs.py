@@ -145,7 +145,7 @@ _BELARUS = (
         _PER_DAY,
         "flow",
         "street arrests + retroactive and targeted arrests + saboteurs caught",
-        "Detentions per day",
+        "Detentions",
         key=True,
     ),
     SeriesColumn("street_detentions", _PER_DAY, "flow", "arrests by cops in the street step"),
@@ -169,7 +169,7 @@ _BELARUS = (
         _PERSONS,
         "stock",
         "citizens who have emigrated (cumulative)",
-        "Emigrants (cumulative)",
+        "Emigrants",
         key=True,
     ),
     SeriesColumn(
@@ -260,7 +260,7 @@ def column(family: str, name: str) -> SeriesColumn:
     for entry in SERIES[family]:
         if entry.name == name:
             return entry
-    if family == "belarus" and name.startswith("participants_"):
+    if name.startswith("participants_") and any(e.name == REGION_COLUMN for e in SERIES[family]):
         return column(family, REGION_COLUMN)
     raise KeyError(f"{family} series have no column {name!r}")
 

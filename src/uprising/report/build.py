@@ -186,7 +186,7 @@ def _figures(
         frames = fans.get(column) or {}
         if not frames:
             continue
-        unit_text = "" if unit == "1" else f" ({unit})"
+        unit_text = "" if unit == "1" else f", in {unit}"
         made.append(
             Figure(
                 f"fan_{column}",

@@ -9,8 +9,11 @@
   length, scale, description, TOML form, how a model is built and run, and how a run is
   summarised, for Epstein and Belarus.
 - `loader`: `load_scenario` (dispatch on the ``model`` key, ``base`` inheritance),
-  `list_scenarios`, `apply_overrides`, `with_run`, TOML round trip, `scenario_hash`
-  and `describe_parameters` for both families.
+  `list_scenarios`, TOML round trip, `scenario_hash` and `describe_parameters` for
+  both families.
+- `overrides`: `apply_overrides` (``--set name=value``), `with_run` (seed and length)
+  and `parse_value`.
+- `messages`: a pydantic error as one line, ``path = value: reason``.
 - `builtin/`: Epstein (2002) Runs 1-5 and Mesa's example (`epstein-mesa`); Belarus
   `belarus-2020`, `belarus-2022` and the 2022 variants `russia-defeat`,
   `russia-stalemate`, `sanctions-tightened`, `troops-deployed`, `opposition-ready`.
@@ -28,7 +31,6 @@ from uprising.scenarios.loader import (
     MODELS,
     AnyScenario,
     ScenarioInfo,
-    apply_overrides,
     builtin_names,
     describe_parameters,
     dumps_scenario,
@@ -36,11 +38,10 @@ from uprising.scenarios.loader import (
     load_scenario,
     loads_scenario,
     model_name,
-    parse_value,
     scenario_dict,
     scenario_hash,
-    with_run,
 )
+from uprising.scenarios.overrides import apply_overrides, parse_value, with_run
 from uprising.scenarios.schema import (
     ParameterInfo,
     Scenario,

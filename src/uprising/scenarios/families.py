@@ -19,6 +19,7 @@ Adding a family is adding a `Family` subclass here and an entry in `FAMILIES`.
 
 from __future__ import annotations
 
+import abc
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -39,7 +40,7 @@ __all__ = ["FAMILIES", "BelarusFamily", "EpsteinFamily", "Family", "Runner", "fa
 Progress = Callable[[int], None] | None
 
 
-class Runner:
+class Runner(abc.ABC):
     """A model of one scenario, built and ready to run (`Family.start`).
 
     Attributes:
@@ -54,21 +55,24 @@ class Runner:
     scale: float | None
     label: str
 
+    @abc.abstractmethod
     def run(self, progress: Progress = None) -> tuple[dict[str, np.ndarray], Any]:
         """Run to the horizon; return the series (name -> array) and the outcome (or None)."""
         raise NotImplementedError
 
+    @abc.abstractmethod
     def partial(self) -> tuple[dict[str, np.ndarray], Any]:
         """The series and outcome of the ticks done so far (after an interrupt)."""
         raise NotImplementedError
 
     @property
+    @abc.abstractmethod
     def n_agents(self) -> int:
         """Agents on the lattice now."""
         raise NotImplementedError
 
 
-class Family:
+class Family(abc.ABC):
     """One scenario family: its schema and how its runs are made and summarised."""
 
     name: ClassVar[str]
@@ -88,6 +92,7 @@ class Family:
     ensembles: ClassVar[bool]
     """Whether ensembles (`uprising.experiment`) run it: its runs end in an `Outcome`."""
 
+    @abc.abstractmethod
     def describe(self, scenario: Any) -> list[ParameterInfo]:
         """Every parameter with value, unit, range and source (`ParameterInfo`)."""
         raise NotImplementedError
@@ -102,14 +107,17 @@ class Family:
 
         return scenario_dict(scenario)
 
+    @abc.abstractmethod
     def start(self, scenario: Any) -> Runner:
         """Build the model of a resolved scenario (seed, scale and length from ``[run]``)."""
         raise NotImplementedError
 
+    @abc.abstractmethod
     def summary(self, record: RunRecord) -> dict[str, Any]:
         """The JSON-ready summary of a run (``summary.json``)."""
         raise NotImplementedError
 
+    @abc.abstractmethod
     def summary_lines(self, record: RunRecord) -> list[str]:
         """The run's summary as the lines ``uprising run`` prints."""
         raise NotImplementedError

@@ -10,7 +10,7 @@
   followed; a missing base and a cycle are errors naming the chain. The merged document
   is validated as a whole; an error in a field that came from a base names that base.
 - `list_scenarios()`: the built-ins with their one-line descriptions and model family.
-- `apply_overrides(scenario, ["grid.width=200", ...])` and `with_run`: re-validated copies.
+- `apply_overrides` and `with_run` (re-validated copies) are in `uprising.scenarios.overrides`.
 - `dumps_scenario` / `loads_scenario`: TOML round trip (a variant dumps as a complete,
   self-contained file).
 - `scenario_hash`: sha256 of the canonical JSON form; equal scenarios, equal hashes.
@@ -24,26 +24,23 @@ the built-in, or the ``--set`` override) and the field path, e.g.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import hashlib
 import json
-import math
 import os
 import re
 import tomllib
-import typing
-from collections.abc import Sequence
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 import tomli_w
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from uprising.errors import ScenarioError
 from uprising.scenarios.belarus import BelarusScenario
 from uprising.scenarios.families import FAMILIES, family_of
+from uprising.scenarios.messages import describe_error, show_value
 from uprising.scenarios.schema import ParameterInfo, Scenario
 
 _BUILTIN_DIR = "builtin"
@@ -58,7 +55,6 @@ MODELS: dict[str, type[Scenario] | type[BelarusScenario]] = {
 """Schema per value of the top-level ``model`` key (absent means ``"epstein"``); from
 the family registry, `uprising.scenarios.families.FAMILIES`."""
 
-_S = TypeVar("_S", Scenario, BelarusScenario)
 
 # Path of a field in a TOML document: section names and array indices.
 _Loc = tuple[str | int, ...]
@@ -234,13 +230,15 @@ def _resolve(document: _Document, chain: list[_Document]) -> tuple[dict[str, Any
     base = _locate_base(reference, document, chain)
     if any(base.key == seen.key for seen in chain):
         names = " -> ".join(item.label for item in [*chain, base])
-        raise ScenarioError(f"{document.label}: base = {_show(reference)}: cycle of bases: {names}")
+        raise ScenarioError(
+            f"{document.label}: base = {show_value(reference)}: cycle of bases: {names}"
+        )
     base_data, base_origins = _resolve(base, [*chain, base])
     base_model = base_data.get("model", "epstein")
     if "model" in data and data["model"] != base_model:
         raise ScenarioError(
-            f"{document.label}: model = {_show(data['model'])}: differs from its base "
-            f"{base.label} (model = {_show(base_model)})"
+            f"{document.label}: model = {show_value(data['model'])}: differs from its base "
+            f"{base.label} (model = {show_value(base_model)})"
         )
     # A variant is a different scenario: it never inherits its base's identity.
     for key in ("name", "description"):
@@ -251,7 +249,7 @@ def _resolve(document: _Document, chain: list[_Document]) -> tuple[dict[str, Any
 
 def _locate_base(reference: Any, document: _Document, chain: list[_Document]) -> _Document:
     """Find and parse the base a document names (a built-in or a relative path)."""
-    where = f"{document.label}: base = {_show(reference)}"
+    where = f"{document.label}: base = {show_value(reference)}"
     via = f" (chain: {' -> '.join(item.label for item in chain)})" if len(chain) > 1 else ""
     if not isinstance(reference, str) or not reference.strip():
         raise ScenarioError(
@@ -355,7 +353,7 @@ def _validate(data: dict[str, Any], source: str, origins: dict[_Loc, str]) -> An
     model = data.get("model", "epstein")
     if not isinstance(model, str) or model not in MODELS:
         allowed = " or ".join(json.dumps(name) for name in MODELS)
-        raise ScenarioError(f"{source}: model = {_show(model)}: must be {allowed}")
+        raise ScenarioError(f"{source}: model = {show_value(model)}: must be {allowed}")
     family = FAMILIES[model]
     schema = family.schema
     if not family.has_model_key:
@@ -365,7 +363,7 @@ def _validate(data: dict[str, Any], source: str, origins: dict[_Loc, str]) -> An
         return schema.model_validate(data)
     except ValidationError as exc:
         details = "; ".join(
-            _describe_error(error, schema) + _origin_note(error, source, origins)
+            describe_error(error, schema) + _origin_note(error, source, origins)
             for error in exc.errors(include_url=False)
         )
         raise ScenarioError(f"{source}: {details}") from None
@@ -437,247 +435,3 @@ def describe_parameters(scenario: AnyScenario) -> list[ParameterInfo]:
         plausible range, source and description (timeline and events excluded).
     """
     return family_of(scenario).describe(scenario)
-
-
-# --- overrides -------------------------------------------------------------------------
-
-
-def parse_value(text: str) -> bool | int | float | str:
-    """Parse the value of a ``name=value`` override.
-
-    ``true``/``false`` become booleans, integers become int, other numbers float, and
-    anything else a string (surrounding quotes removed), such as ``floor``,
-    ``infinite`` or a date ``2021-01-01``.
-    """
-    value = text.strip()
-    if value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    if re.fullmatch(r"[+-]?\d+", value):
-        return int(value)
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        return value[1:-1]
-    return value
-
-
-def apply_overrides(scenario: _S, overrides: Sequence[str], *, source: str | None = None) -> _S:
-    """Return a re-validated copy of ``scenario`` with ``name=value`` overrides applied.
-
-    Args:
-        scenario: The scenario to start from (either model family).
-        overrides: Strings such as ``"grid.width=200"``, ``"rules.ratio_rule=literal"``,
-            ``"jail.max_term=infinite"``, ``"run.scale=0.02"``, ``"run.start=2020-09-01"``
-            or ``"timeline.0.value=0.5"`` / ``"events.0.value=0.5"`` (a number indexes a
-            ``[[timeline]]`` or, in date order, an ``[[events]]`` entry). Values are
-            parsed by `parse_value`.
-        source: Name used in error messages; default the scenario's name.
-
-    Returns:
-        The new scenario, of the same family (the input is unchanged).
-
-    Raises:
-        ScenarioError: A malformed override, or a name or value the schema refuses;
-            the message names the override.
-    """
-    if not overrides:
-        return scenario
-    family = family_of(scenario)
-    schema = family.schema
-    label = source or scenario.name
-    data = scenario.model_dump(mode="json", exclude_none=True)
-    paths: list[tuple[tuple[str, ...], str]] = []
-    recorded = family.source_paths()
-    for override in overrides:
-        name, sep, raw = override.partition("=")
-        path = tuple(part.strip() for part in name.split("."))
-        if not sep or not all(path):
-            example = family.override_example
-            raise ScenarioError(f"{label}: --set {override}: expected name=value, e.g. {example}")
-        _assign(data, path, parse_value(raw), f"{label}: --set {override}")
-        paths.append((path, override))
-        if ".".join(path) in recorded:
-            # The value no longer comes from the file: say so in `describe_parameters`.
-            data.setdefault("sources", {})[".".join(path)] = f"--set {override.strip()}"
-    try:
-        return schema.model_validate(data)
-    except ValidationError as exc:
-        details = []
-        for error in exc.errors(include_url=False):
-            loc = tuple(str(part) for part in error["loc"])
-            culprits = [text for path, text in paths if _related(path, loc)] or [
-                text for _, text in paths
-            ]
-            details.append(f"--set {', '.join(culprits)}: {_describe_error(error, schema)}")
-        raise ScenarioError(f"{label}: {'; '.join(details)}") from None
-
-
-def with_run(scenario: _S, *, seed: int | None = None, steps: int | None = None) -> _S:
-    """Return a re-validated copy with the run control (``[run]``) replaced where given.
-
-    Args:
-        scenario: The scenario to start from (either model family).
-        seed: New ``run.seed``, or None to keep it.
-        steps: New length, or None to keep it: ``run.steps`` (Epstein, ticks) or
-            ``run.days`` (Belarus; one tick is one day).
-
-    Raises:
-        ScenarioError: A value out of range; the message names ``--seed`` or ``--steps``.
-    """
-    length = family_of(scenario).length_field
-    changes = {
-        name: value for name, value in (("seed", seed), (length, steps)) if value is not None
-    }
-    if not changes:
-        return scenario
-    schema = type(scenario)
-    data = scenario.model_dump(mode="json", exclude_none=True)
-    data["run"].update(changes)
-    try:
-        return schema.model_validate(data)
-    except ValidationError as exc:
-        option = {"seed": "--seed", length: "--steps"}
-        details = []
-        for error in exc.errors(include_url=False):
-            loc = tuple(error["loc"])
-            if len(loc) == 2 and loc[0] == "run" and loc[1] in option:
-                culprit = option[str(loc[1])]
-            else:  # e.g. an event now outside a shorter run
-                culprit = ", ".join(option[name] for name in changes)
-            details.append(f"{culprit}: {_describe_error(error, schema)}")
-        raise ScenarioError(f"{scenario.name}: {'; '.join(details)}") from None
-
-
-def _assign(data: dict[str, Any], path: tuple[str, ...], value: Any, context: str) -> None:
-    node: Any = data
-    for depth, key in enumerate(path):
-        last = depth == len(path) - 1
-        where = ".".join(path[: depth + 1])
-        if isinstance(node, list):
-            if not key.isdigit() or int(key) >= len(node):
-                raise ScenarioError(
-                    f"{context}: {where}: no such entry (there are {len(node)}, numbered from 0)"
-                )
-            index = int(key)
-            if last:
-                node[index] = value
-            else:
-                node = node[index]
-        elif isinstance(node, dict):
-            if last:
-                node[key] = value
-            else:
-                node = node.setdefault(key, {})
-        else:
-            parent = ".".join(path[:depth])
-            raise ScenarioError(f"{context}: {parent} is a value, not a section")
-
-
-def _related(override_path: tuple[str, ...], loc: tuple[str, ...]) -> bool:
-    n = min(len(override_path), len(loc))
-    return n > 0 and override_path[:n] == loc[:n]
-
-
-# --- error messages -------------------------------------------------------------------
-
-_TYPE_MESSAGES = {
-    "float_type": "must be a number",
-    "float_parsing": "must be a number",
-    "int_type": "must be an integer",
-    "int_parsing": "must be an integer",
-    "int_from_float": "must be an integer",
-    "bool_type": "must be true or false",
-    "bool_parsing": "must be true or false",
-    "string_type": "must be a string",
-    "finite_number": "must be a finite number",
-    "missing": "required field is missing",
-    "model_type": "must be a table (a [section] in TOML)",
-    "model_attributes_type": "must be a table (a [section] in TOML)",
-    "dict_type": "must be a table (a [section] in TOML)",
-    "string_too_short": "must not be empty",
-}
-
-
-def _describe_error(error: Any, schema: type[BaseModel] = Scenario) -> str:
-    """One pydantic error as ``path = value: reason`` (``schema``: the root model)."""
-    loc = error["loc"]
-    path = _format_loc(loc)
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    if kind == "extra_forbidden":
-        allowed = _allowed_fields(loc[:-1], schema)
-        hint = f" (allowed: {', '.join(allowed)})" if allowed else ""
-        return f"{path}: unknown field{hint}"
-    if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
-        op, bound = {
-            "less_than_equal": ("<=", "le"),
-            "greater_than_equal": (">=", "ge"),
-            "less_than": ("<", "lt"),
-            "greater_than": (">", "gt"),
-        }[kind]
-        limit = ctx.get(bound)
-        reason = (
-            f"must be {op} {limit:g}" if isinstance(limit, int | float) else f"must be {op} {limit}"
-        )
-    elif kind == "literal_error":
-        reason = f"must be {ctx.get('expected', 'one of the allowed values')}"
-    elif kind == "string_pattern_mismatch":
-        reason = f"must match {ctx.get('pattern')}"
-    elif kind == "tuple_type":
-        reason = f"must be an array of tables ([[{loc[-1]}]] in TOML)"
-    elif kind in _TYPE_MESSAGES:
-        reason = _TYPE_MESSAGES[kind]
-    else:
-        reason = str(error["msg"]).removeprefix("Value error, ")
-    value = error.get("input")
-    if not path or reason.startswith((f"{path}[", f"{path}.")):
-        # The reason names the entry itself, e.g. "events[3].date = ...".
-        return reason
-    if kind == "missing" or isinstance(value, dict | list | tuple):
-        return f"{path}: {reason}"
-    return f"{path} = {_show(value)}: {reason}"
-
-
-def _format_loc(loc: Sequence[Any]) -> str:
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return repr(value)
-
-
-def _allowed_fields(loc: Sequence[Any], schema: type[BaseModel] = Scenario) -> list[str]:
-    """Names of the fields of the model found at ``loc`` (empty if not a model)."""
-    model: Any = schema
-    for part in loc:
-        if isinstance(part, int):
-            args = typing.get_args(model)
-            model = args[0] if args else None
-            continue
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            return []
-        field = model.model_fields.get(part)
-        if field is None:
-            return []
-        model = field.annotation
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return list(model.model_fields)
-    return []
