@@ -41,13 +41,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
-from markupsafe import Markup
 
 from uprising.analysis.ensemble import channel_split, fall_probability, fan_chart
 from uprising.analysis.horizons import outcome_table
 from uprising.errors import UprisingError
 from uprising.report import figures
-from uprising.report.format import code, escape, pct
+from uprising.report.format import pct
 from uprising.report.html import render_page
 from uprising.report.selection import Group, groups, open_store, select
 from uprising.store.atomic import atomic_write
@@ -64,12 +63,32 @@ LEVEL = 0.95
 
 @dataclasses.dataclass
 class Figure:
-    """One figure of the report: its PNG bytes, caption (markup) and number."""
+    """One figure of the report: its PNG bytes, what its caption says, and its number.
+
+    Attributes:
+        slug: The file name's stem after the number.
+        kind: ``survival``, ``channels`` or ``fan`` (the caption's template).
+        alt: The image's alternative text.
+        png: The PNG file.
+        sizes: The successful runs per scenario, e.g. ``belarus-2022: n = 5``.
+        left_out: The failed runs left out per scenario (empty: none).
+        level: The interval's confidence level, e.g. ``95 %``.
+        title: A fan chart's series title (`uprising.outputs`).
+        unit: Its unit.
+        column: Its series column.
+        number: The figure's number in the report.
+    """
 
     slug: str
-    caption: Markup
+    kind: str
     alt: str
     png: bytes
+    sizes: str
+    left_out: str
+    level: str = ""
+    title: str = ""
+    unit: str = ""
+    column: str = ""
     number: int = 0
 
     @property
@@ -160,57 +179,47 @@ def _figures(
 ) -> list[Figure]:
     if not analysed:
         return []
-    left_out = _left_out_note(analysed)
-    sizes = escape(", ".join(f"{g.label}: n = {g.ok}" for g in analysed))
+    left_out = ", ".join(f"{g.label}: {g.failed}" for g in analysed if g.failed)
+    sizes = ", ".join(f"{g.label}: n = {g.ok}" for g in analysed)
     made = [
         Figure(
             "survival",
-            Markup(
-                "Survival of the regime: the share of runs in which it still holds on each "
-                f"day, with its {pct(LEVEL, 0)} Wilson interval as a band ({sizes}).{left_out}"
-            ),
+            "survival",
             "survival curves of the regime per scenario",
             figures.png_bytes(figures.survival_figure(curves, colours=colours, level=LEVEL)),
+            sizes,
+            left_out,
+            level=pct(LEVEL, 0),
         ),
         Figure(
             "channels",
-            Markup(
-                "How the runs end: the share of runs in which the regime holds to the last "
-                f"day, or falls through each channel ({sizes}).{left_out}"
-            ),
+            "channels",
             "stacked bars of the channels of fall per scenario",
             figures.png_bytes(figures.channel_figure(splits)),
+            sizes,
+            left_out,
         ),
     ]
     for column, (title, unit) in figures.FAN_COLUMNS.items():
         frames = fans.get(column) or {}
         if not frames:
             continue
-        unit_text = "" if unit == "1" else f", in {unit}"
         made.append(
             Figure(
                 f"fan_{column}",
-                Markup(
-                    f"Fan chart of {escape(title.lower() + unit_text)}, series {code(column)}: "
-                    "the median across runs (line), the middle 50 % (dark band) and the "
-                    "middle 90 % (light band), day by day, one panel per scenario."
-                    f"{left_out}"
-                ),
+                "fan",
                 f"fan charts of {column} per scenario",
                 figures.png_bytes(figures.fan_figure(frames, column, colours=colours)),
+                sizes,
+                left_out,
+                title=title,
+                unit=unit,
+                column=column,
             )
         )
     for number, figure in enumerate(made, start=1):
         figure.number = number
     return made
-
-
-def _left_out_note(analysed: Sequence[Group]) -> Markup:
-    failed = [g for g in analysed if g.failed]
-    if not failed:
-        return Markup("")
-    which = ", ".join(f"{g.label}: {g.failed}" for g in failed)
-    return Markup(f" <strong>Failed runs are left out ({escape(which)}).</strong>")
 
 
 def _write_figures(folder: Path, made: Sequence[Figure]) -> None:

@@ -10,6 +10,7 @@ Cells that hold markup (``<code>``, ``<strong>``) are built as Markup in this mo
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import shlex
 from collections.abc import Mapping, Sequence
@@ -223,10 +224,8 @@ def _outcomes(outcomes: pd.DataFrame, groups: Sequence[Group], level: float) -> 
 
 def _figure(figure: Any) -> dict[str, Any]:
     return {
-        "number": figure.number,
+        **dataclasses.asdict(figure),
         "data": base64.b64encode(figure.png).decode("ascii"),
-        "alt": figure.alt,
-        "caption": figure.caption,
         "filename": figure.filename,
     }
 
@@ -238,7 +237,8 @@ def _parameters(group: Group, rebuilt: Rebuilt) -> dict[str, Any]:
     found: dict[str, Any] = {
         "label": group.label,
         "ensemble_id": group.ensemble_id,
-        "how": rebuilt.how,
+        "scenario": group.scenario,
+        "rebuilt": rebuilt,
         "varied": [
             [code(name), num(low), num(high), str(distinct)]
             for name, (low, high, distinct) in ranges.items()

@@ -7,25 +7,39 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import pandas as pd
-from markupsafe import Markup
 
 from uprising.errors import UprisingError
-from uprising.report.format import escape, first, json_value, present
+from uprising.report.format import first, json_value, present
 from uprising.report.selection import Group
 
 __all__ = ["Rebuilt", "rebuild", "scenario_sources", "varied"]
 
 
 class Rebuilt(NamedTuple):
-    """A scenario rebuilt for the report (None if it could not be), how, and from what."""
+    """A scenario rebuilt for the report, and how it was found (the page says so).
+
+    Attributes:
+        scenario: The scenario with the runs' scale and days (None: not rebuilt).
+        status: ``"match"`` (its hash is the recorded one), ``"differs"`` (it loads but
+            its hash differs) or ``"missing"`` (nothing named loads).
+        source: The name or path it was loaded from (None when missing).
+        recorded: The recorded ``scenario_hash``, first 16 digits.
+        actual: The rebuilt scenario's hash, first 16 digits (empty when missing).
+        varied: The varied parameters' names, for a scenario that cannot be rebuilt.
+        note: Why the runs' scale and days could not be applied (empty: they were).
+    """
 
     scenario: Any
-    how: Markup
+    status: str
     source: str | None
+    recorded: str = ""
+    actual: str = ""
+    varied: str = ""
+    note: str = ""
 
 
 def rebuild(group: Group, ensemble: Mapping[str, Any]) -> Rebuilt:
-    """The scenario the runs used (design point aside) and a sentence on how it was found.
+    """The scenario the runs used (design point aside), and how it was found.
 
     Candidates are the scenarios named in the ensemble's definition and the recorded
     scenario name; the first whose `scenario_hash` equals the recorded hash wins. A
@@ -35,8 +49,7 @@ def rebuild(group: Group, ensemble: Mapping[str, Any]) -> Rebuilt:
 
     recorded = first(group.runs["scenario_hash"])
     candidates = [*scenario_sources(ensemble), group.scenario]
-    loaded = found = None
-    how = Markup("")
+    found: Rebuilt | None = None
     for source in dict.fromkeys(candidates):
         try:
             scenario = load_scenario(source)
@@ -44,30 +57,15 @@ def rebuild(group: Group, ensemble: Mapping[str, Any]) -> Rebuilt:
             continue
         if scenario.name != group.scenario and source != group.scenario:
             continue
-        if recorded and scenario_hash(scenario) == recorded:
-            found, loaded = source, scenario
-            how = Markup(
-                f"Rebuilt from <code>{escape(source)}</code>; its hash equals the recorded "
-                f"<code>scenario_hash</code> <code>{escape(recorded[:16])}</code>."
-            )
+        digest = scenario_hash(scenario)
+        if recorded and digest == recorded:
+            found = Rebuilt(scenario, "match", source, recorded[:16], digest[:16])
             break
-        if loaded is None:
-            found, loaded = source, scenario
-            how = Markup(
-                f'<span class="warning"><strong>Rebuilt from <code>{escape(source)}</code>, but '
-                f"its hash <code>{escape(scenario_hash(scenario)[:16])}</code> differs from "
-                f"the recorded <code>{escape(str(recorded)[:16])}</code></strong>: the "
-                "scenario changed since the runs; the values below may not be those the runs "
-                "used.</span>"
-            )
-    if loaded is None:
+        if found is None:
+            found = Rebuilt(scenario, "differs", source, str(recorded)[:16], digest[:16])
+    if found is None:
         names = ", ".join(sorted(varied(group.runs))) or "none"
-        how = Markup(
-            f"The scenario <code>{escape(group.scenario)}</code> cannot be rebuilt here (not "
-            "a built-in, and no file named in the ensemble loads): only the parameters "
-            f"recorded with the runs are shown (varied parameters: {escape(names)})."
-        )
-        return Rebuilt(None, how, None)
+        return Rebuilt(None, "missing", None, str(recorded)[:16], varied=names)
     scale, days = first(group.runs["scale"]), first(group.runs["days"])
     overrides = []
     if present(scale):
@@ -75,10 +73,9 @@ def rebuild(group: Group, ensemble: Mapping[str, Any]) -> Rebuilt:
     if present(days):
         overrides.append(f"run.days={int(days)}")
     try:
-        loaded = apply_overrides(loaded, overrides)
+        return found._replace(scenario=apply_overrides(found.scenario, overrides))
     except UprisingError as exc:
-        how += Markup(f" (scale and days of the runs not applied: {escape(exc)})")
-    return Rebuilt(loaded, how, found)
+        return found._replace(note=str(exc))
 
 
 def scenario_sources(ensemble: Mapping[str, Any]) -> list[str]:
