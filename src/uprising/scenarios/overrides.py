@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from uprising.errors import ScenarioError
-from uprising.scenarios.belarus_schema import BelarusScenario
+from uprising.scenarios.belarus import BelarusScenario
 from uprising.scenarios.families import family_of
 from uprising.scenarios.messages import describe_error
 from uprising.scenarios.schema import Scenario
