@@ -8,10 +8,16 @@ Subpackages, in dependency order:
   (`models.regime`) and its dated driver paths.
 - `theory`: exact results of the literature that no model runs (threshold cascades,
   the global game), kept as tested anchors.
-- `scenarios`: the TOML scenario schema (units, ranges, sources), loader and built-ins.
-- `analysis`: outcomes of runs, such as outburst statistics.
-- `store`: run outputs (Parquet series, JSON summaries) and run records.
-- `cli`: the `uprising` command.
+- `outputs`: the table of each family's output series (name, unit, kind, meaning).
+- `scenarios`: the TOML scenario schema (units, ranges, sources), the registry of
+  scenario families (`scenarios.families`), the loader and the built-ins.
+- `runs`: `run_scenario`, one run of any scenario from Python, and its `RunRecord`.
+- `analysis`: outcomes of runs: outburst statistics, ensemble analyses, horizon tables,
+  the seed rule.
+- `store`: run outputs (Parquet series, JSON summaries) and the results store.
+- `experiment`: ensembles (designs, executors, the worker that runs one task).
+- `report`: the HTML report of ensembles (Jinja2 templates) and its figures.
+- `cli`: the `uprising` command, one module per command group.
 - `errors`: the errors reported to users (`ScenarioError`).
 """
 
