@@ -198,21 +198,29 @@ def test_failed_run_keeps_its_traceback_and_is_replaced_when_rerun(store):
         store.recorded_run_ids(EID, status="done")
 
 
-def test_bad_records_are_reported_with_their_file(store):
+def test_bad_records_are_taken_out_and_reported_with_their_file(store):
     folder = store.shard_dir(EID)
-    (folder / f"{EID}-000000.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(StoreError, match=f"{EID}-000000.json"):
+    write_run(store, 1)
+    bad = [
+        ("{not json", "not a readable run record"),
+        (
+            json.dumps({"run_id": f"{EID}-000009", "ensemble_id": EID, "k": 9, "status": "ok"}),
+            "run_id",
+        ),
+        (json.dumps({"run_id": f"{EID}-000000"}), "without ensemble_id, k, status"),
+    ]
+    for n, (text, reason) in enumerate(bad):
+        (folder / f"{EID}-000000.json").write_text(text, encoding="utf-8")
         store.ingest()
-    (folder / f"{EID}-000000.json").write_text(
-        json.dumps({"run_id": f"{EID}-000009", "ensemble_id": EID, "k": 9, "status": "ok"}),
-        encoding="utf-8",
-    )
-    with pytest.raises(StoreError, match="run_id"):
-        store.ingest()
-    (folder / f"{EID}-000000.json").write_text(json.dumps({"run_id": f"{EID}-000000"}))
-    with pytest.raises(StoreError, match="without ensemble_id, k, status"):
-        store.ingest()
-    assert store.runs().empty
+        damage = store.damaged[-1]
+        assert len(store.damaged) == n + 1
+        assert damage.run_id == f"{EID}-000000" and reason in damage.reason
+        assert damage.path == folder / f"{EID}-000000.json"
+        assert f"{EID}-000000.json" in damage.message()
+        assert not (folder / f"{EID}-000000.json").exists()
+        kept = store.directory / "damaged" / EID
+        assert damage.moved_to == kept and len(list(kept.iterdir())) == n + 1
+        assert list(store.runs()["k"]) == [1]  # the good run is still read
 
 
 def test_series_by_run_id_ensemble_and_columns(store):

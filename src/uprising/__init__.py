@@ -17,8 +17,10 @@ Subpackages, in dependency order:
 - `store`: run outputs (Parquet series, JSON summaries) and the results store.
 - `experiment`: ensembles (designs, executors, the worker that runs one task).
 - `report`: the HTML report of ensembles (Jinja2 templates) and its figures.
-- `cli`: the `uprising` command, one module per command group.
-- `errors`: the errors reported to users (`ScenarioError`).
+- `cli`: the `uprising` command, one module per command group; `entry`: its
+  executable (`entry.main`), every failure one ``error:`` line.
+- `errors`: the errors reported to users (`ScenarioError`, `EnvironmentFailure`) and
+  their exit statuses; `messages`: one-line, length-bounded messages.
 """
 
 from importlib.metadata import PackageNotFoundError, version

@@ -31,7 +31,10 @@ import pandas as pd
 
 from uprising.errors import UprisingError
 from uprising.models.belarus import CHANNELS
-from uprising.store.results import ResultsStore, parquet_scan, union_columns
+from uprising.store.duck import connect as duck_connect
+from uprising.store.duck import parquet_scan
+from uprising.store.results import ResultsStore
+from uprising.store.series import union_columns
 
 __all__ = [
     "FailedRunsError",
@@ -257,7 +260,7 @@ def fan_chart(
         f"SELECT date, quantile_cont({ident}::DOUBLE, {probabilities}) AS q, "
         f"count({ident}) AS n FROM {parquet_scan(files)} GROUP BY date ORDER BY date"
     )
-    con = duckdb.connect()
+    con = duck_connect()
     try:
         result = con.execute(sql).fetchall()
     except duckdb.Error as exc:
@@ -367,7 +370,7 @@ def _files(store: ResultsStore, runs: _Runs) -> list[Any]:
 def _date_range(store: ResultsStore, runs: _Runs) -> tuple[np.datetime64, np.datetime64]:
     """First and last simulated day of the runs, from their shards' ``date`` column."""
     files = _files(store, runs)
-    con = duckdb.connect()
+    con = duck_connect()
     try:
         first, last = con.execute(
             f"SELECT min(date), max(date) FROM {parquet_scan(files)}"

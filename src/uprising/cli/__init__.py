@@ -9,8 +9,9 @@
 
 Modules:
 
-- `app`: the typer `app` and what every command shares: `user_errors` and `fail` (one
-  ``error: ...`` line, exit status 2), progress bars.
+- `app`: the typer `app` and what every command shares: `user_errors`, `fail` (one
+  ``error: ...`` line, exit status 2 for input, 1 for a failed environment),
+  `warn_damaged`, progress bars. The executable wraps the app in `uprising.entry.main`.
 - `scenarios`: ``uprising scenarios`` and ``uprising show``.
 - `run`: ``uprising run`` (through `uprising.runs.prepare_run`).
 - `ensemble`: ``uprising ensemble``.

@@ -2,7 +2,7 @@
 
 import sys
 
-from uprising.cli import app
+from uprising.entry import main
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
+    sys.exit(main())

@@ -1,14 +1,16 @@
 """The typer app of the `uprising` command and the helpers its commands share.
 
 Errors a user can fix print one line, ``error: ...``, and exit with status 2
-(`user_errors`, `fail`); they never show a traceback.
+(`user_errors`, `fail`); a failed environment (`uprising.errors.EnvironmentFailure`)
+exits with status 1. They never show a traceback, and a long message is cut short
+(`uprising.messages.one_line`). `warn_damaged` prints the runs a store took out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -22,8 +24,9 @@ from rich.progress import (
 )
 
 from uprising.errors import UprisingError
+from uprising.messages import one_line
 
-__all__ = ["PROGRESS_MIN_STEPS", "app", "fail", "progress_bar", "user_errors"]
+__all__ = ["PROGRESS_MIN_STEPS", "app", "fail", "progress_bar", "user_errors", "warn_damaged"]
 
 PROGRESS_MIN_STEPS = 200
 """Runs shorter than this many ticks show no progress bar."""
@@ -44,17 +47,23 @@ def main() -> None:
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn an `UprisingError` into one ``error: ...`` line and exit status 2."""
+    """Turn an `UprisingError` into one ``error: ...`` line and its exit status (2 or 1)."""
     try:
         yield
     except UprisingError as exc:
-        fail(str(exc))
+        fail(str(exc), code=exc.exit_status)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """Print ``error: message`` on stderr and exit with ``code``."""
-    typer.echo(f"error: {message}", err=True)
+    """Print ``error: message`` on stderr (one line, cut short) and exit with ``code``."""
+    typer.echo(f"error: {one_line(message)}", err=True)
     raise typer.Exit(code)
+
+
+def warn_damaged(damaged: Iterable[Any]) -> None:
+    """One ``warning:`` line per run a store took out as damaged or missing."""
+    for damage in damaged:
+        typer.echo(f"warning: {one_line(damage.message())}", err=True)
 
 
 @contextmanager

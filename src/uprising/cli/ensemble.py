@@ -18,7 +18,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from uprising.cli.app import app, fail, user_errors
+from uprising.cli.app import app, fail, user_errors, warn_damaged
 
 
 @app.command("ensemble")
@@ -149,6 +149,7 @@ def ensemble_command(
             f"{entry['points']} runs"
         )
     typer.echo(f"  store: {results.directory} (series in shards/{eid}/)")
+    warn_damaged(results.damaged)
     if interrupted:
         typer.echo(
             f"interrupted: {summary.ok_total + summary.failed_total} of {summary.total} runs "
@@ -156,14 +157,20 @@ def ensemble_command(
             err=True,
         )
         raise typer.Exit(130)
-    if summary.failed_total:
-        typer.echo(
-            f"{summary.failed_total} run(s) failed; first error: {summary.first_error}; "
-            f"their records hold the tracebacks; to run them again:\n  {resume}"
-            + ("" if retry_failed else " --retry-failed"),
-            err=True,
+    if summary.unrecorded:
+        fail(
+            f"{summary.unrecorded} run(s) ran but could not be recorded in {results.directory}"
+            f" (first error: {summary.first_error}); free space or fix the store, then resume "
+            f"with the same command: {resume}",
+            code=1,
         )
-        raise typer.Exit(1)
+    if summary.failed_total:
+        fail(
+            f"{summary.failed_total} run(s) failed; first error: {summary.first_error}; "
+            f"their records hold the tracebacks; to run them again: {resume}"
+            + ("" if retry_failed else " --retry-failed"),
+            code=1,
+        )
 
 
 def _worker_crashes() -> tuple[type[BaseException], ...]:

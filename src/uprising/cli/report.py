@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from uprising.cli.app import app, fail, user_errors
+from uprising.cli.app import app, fail, user_errors, warn_damaged
 
 
 @app.command("report")
@@ -35,15 +35,18 @@ def report_command(
     figures are also written into <stem>_figures/ next to the HTML file.
     """
     from uprising.report import FIGURE_SUFFIX, write_report
+    from uprising.store.results import ResultsStore
 
     target = out if out is not None else store / "report.html"
     with user_errors():
         if not store.is_dir():
             fail(f"no results store at {store}: the folder does not exist")
+        results = ResultsStore(store)
         try:
-            path = write_report(store, target, ensemble or None)
+            path = write_report(results, target, ensemble or None)
         except OSError as exc:
             fail(f"cannot write the report {target}: {exc.strerror or exc}", code=1)
+        warn_damaged(results.damaged)
     _print_fall_probabilities(store, ensemble or None)
     typer.echo(f"report: {path} (figures in {path.parent / (path.stem + FIGURE_SUFFIX)}/)")
 

@@ -9,11 +9,12 @@
 
 - `design`: the designs (``mc`` over seeds, ``lhs``, ``sobol``, ``morris`` over
   ``--vary name=low:high`` ranges): `make_design`, `parse_vary`, `design_size`,
-  `salib_problem`, and `EnsembleError` (a bad ensemble request).
+  `salib_problem`, `MAX_RUNS`, and `EnsembleError` (a bad ensemble request).
 - `tasks`: `RunTask`, one self-contained run, and `run_one`, the worker function that
   runs it and writes its series (Parquet) and record (JSON) into the store's shards.
 - `executors`: the `Executor` interface, `LocalExecutor` (worker processes on this
-  machine) and `DaskExecutor` (a Dask cluster, or a local one on loopback).
+  machine, which end with their coordinator) and `DaskExecutor` (a Dask cluster, or a
+  local one on loopback; `NoWorkersError` when it has had no worker for too long).
 - `ensemble`: `plan_ensemble` (ensemble id, run numbering, seeds, design points) and
   `run_ensemble` (skip what is on record, run the rest, ingest as results arrive; resume
   by running the same plan again), `Plan`, `Summary`, `EnsembleInterrupted`.
@@ -28,6 +29,7 @@ The command line is ``uprising ensemble`` (`uprising.cli`); the results are read
 from uprising.analysis.seeds import run_seeds
 from uprising.experiment.design import (
     DESIGNS,
+    MAX_RUNS,
     EnsembleError,
     Vary,
     design_size,
@@ -43,16 +45,24 @@ from uprising.experiment.ensemble import (
     plan_ensemble,
     run_ensemble,
 )
-from uprising.experiment.executors import DaskExecutor, Executor, LocalExecutor, make_executor
+from uprising.experiment.executors import (
+    DaskExecutor,
+    Executor,
+    LocalExecutor,
+    NoWorkersError,
+    make_executor,
+)
 from uprising.experiment.tasks import RunTask, run_one
 
 __all__ = [
     "DESIGNS",
+    "MAX_RUNS",
     "DaskExecutor",
     "EnsembleError",
     "EnsembleInterrupted",
     "Executor",
     "LocalExecutor",
+    "NoWorkersError",
     "Plan",
     "RunTask",
     "Summary",

@@ -199,11 +199,18 @@ def point_overrides(
     return parameters, [f"{name}={value!r}" for name, value in parameters.items()]
 
 
+MAX_RUNS = 100_000
+"""Most runs in one ensemble (and the largest ``--runs``): the plan holds every run's
+scenario in memory, about 30 kB each for a varied design, so 100,000 runs take ~3 GB."""
+
+
 def _check(kind: str, runs: int, dimensions: int) -> None:
     if kind not in DESIGNS:
         raise EnsembleError(f"--design {kind}: unknown design; use one of {', '.join(DESIGNS)}")
     if isinstance(runs, bool) or not isinstance(runs, int | np.integer) or runs < 1:
         raise EnsembleError(f"--runs {runs}: must be a positive integer")
+    if runs > MAX_RUNS:
+        raise EnsembleError(f"--runs {runs}: at most {MAX_RUNS:,} runs in one ensemble")
     if kind == "mc" and dimensions:
         raise EnsembleError(
             "--design mc varies seeds only and takes no --vary; use --design lhs, sobol or morris"

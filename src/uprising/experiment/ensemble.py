@@ -20,11 +20,16 @@ Run k's seed is ``np.random.SeedSequence(seed).spawn(total)[k]`` reduced to an i
 (with the record's ``seed``, ``scale``, ``days`` and ``parameters``) reproduces run k bit
 for bit. Its ``run_id`` is ``f"{ensemble_id}-{k:06d}"``.
 
-`run_ensemble` registers the ensemble in the store, ingests the records already on disk
-and submits only the runs without a record (failed ones too with ``retry_failed``);
-workers write each run's series and record into the store's shard folder
+`run_ensemble` takes the ensemble's lock (a second coordinator on the same ensemble is
+refused, `uprising.store.lock`), registers the ensemble in the store, ingests the
+records already on disk, verifies every recorded shard of the ensemble against its
+checksum, and submits only the runs without a record (failed ones too with
+``retry_failed``); damaged or missing shards are taken out by the store and so run
+again. Workers write each run's series and record into the store's shard folder
 (`uprising.experiment.tasks.run_one`), and the coordinator ingests the records every
-few seconds and at the end, also when interrupted.
+few seconds and at the end, also when interrupted. A run that was executed but whose
+record could not be written (a full disk) is counted in `Summary.unrecorded`, never
+as done.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 from uprising.analysis.seeds import run_seeds
 from uprising.errors import ScenarioError
 from uprising.experiment.design import (
+    MAX_RUNS,
     EnsembleError,
     Vary,
     design_size,
@@ -111,6 +117,10 @@ class Summary:
         interrupted: Whether the call was interrupted (Ctrl-C).
         first_error: The last line of the first failure's traceback (this call, or on
             record), or None.
+        unrecorded: Runs executed in this call that have no record at the end (their
+            files could not be written, e.g. on a full disk); they run again on resume.
+        damaged: Runs taken out of the store in this call because their shard or
+            record was damaged or missing (`uprising.store.shards.Damage`).
     """
 
     ensemble_id: str
@@ -122,6 +132,8 @@ class Summary:
     failed_total: int = 0
     interrupted: bool = False
     first_error: str | None = None
+    unrecorded: int = 0
+    damaged: tuple[Any, ...] = ()
 
     @property
     def missing(self) -> int:
@@ -252,6 +264,11 @@ def plan_ensemble(
     eid = ensemble_id(identity)
     n_points = design_size(design, runs, len(items))
     total = n_points * len(resolved)
+    if total > MAX_RUNS:
+        raise EnsembleError(
+            f"--runs {runs}: {total:,} runs in all ({len(resolved)} scenario(s) x {n_points:,} "
+            f"{design} points); at most {MAX_RUNS:,} in one ensemble"
+        )
     seeds = run_seeds(seed, total)
 
     tasks: list[RunTask] = []
@@ -335,14 +352,35 @@ def run_ensemble(
     Raises:
         EnsembleInterrupted: On Ctrl-C, after the finished runs are ingested; its
             ``summary`` says how far it got. Running the same plan again resumes.
+        EnsembleBusy: Another coordinator is running this ensemble
+            (`uprising.store.lock`).
         Exception: Whatever the executor raises when it breaks down (a worker process
             killed, a lost cluster), after the finished runs are ingested. A run that
             raises is not such a failure: it is recorded as failed.
     """
+    from uprising.store.lock import LOCKS_DIR, EnsembleLock
+
     eid = plan.ensemble_id
+    folder = Path(store.shard_dir(eid)).resolve()
+    lock = EnsembleLock(store.directory / LOCKS_DIR / f"{eid}.lock", f"ensemble {eid}")
+    with lock:
+        return _run_locked(plan, store, executor, str(folder), progress, retry_failed)
+
+
+def _run_locked(
+    plan: Plan,
+    store: ResultsStore,
+    executor: Executor,
+    shard_dir: str,
+    progress: Progress | None,
+    retry_failed: bool,
+) -> Summary:
+    """`run_ensemble` once its lock is held."""
+    eid = plan.ensemble_id
+    damaged_before = len(store.damaged)
     store.register_ensemble(plan.ensemble)
-    shard_dir = str(Path(store.shard_dir(eid)).resolve())
     store.ingest(eid)
+    store.verify(eid)
     status, _ = _statuses(store, eid)
     call_error: str | None = None
     run_ids = [task.run_id for task in plan.tasks]
@@ -364,11 +402,13 @@ def run_ensemble(
         progress(ok, failed_before, total)
 
     interrupted = False
+    ran: list[str] = []
     since, last_ingest = 0, time.monotonic()
     bound = (replace(task, shard_dir=shard_dir) for task in todo)
     try:
         with closing(executor.map_unordered(run_one, bound)) as results:
             for record in results:
+                ran.append(str(record.get("run_id")))
                 if record.get("status") == "ok":
                     done += 1
                 else:
@@ -389,6 +429,7 @@ def run_ensemble(
     store.ingest(eid)
 
     status, recorded_error = _statuses(store, eid)
+    unrecorded = sum(run_id not in status for run_id in ran)
     summary = Summary(
         ensemble_id=eid,
         done=done,
@@ -399,6 +440,8 @@ def run_ensemble(
         failed_total=sum(status.get(run_id) == "failed" for run_id in run_ids),
         interrupted=interrupted,
         first_error=call_error or recorded_error,
+        unrecorded=unrecorded,
+        damaged=tuple(store.damaged[damaged_before:]),
     )
     if interrupted:
         raise EnsembleInterrupted(summary)

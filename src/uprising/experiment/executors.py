@@ -12,11 +12,15 @@ and an interrupt has little to cancel.
 
 - `LocalExecutor` (``--workers K``): K worker processes on this machine
   (`concurrent.futures.ProcessPoolExecutor`, ``spawn`` start method); with one worker the
-  runs execute in this process. Workers ignore Ctrl-C: the coordinator handles it.
+  runs execute in this process. Workers ignore Ctrl-C: the coordinator handles it. Each
+  worker watches its coordinator and exits within `PARENT_POLL_SECONDS` when it is gone
+  (killed, even with SIGKILL), so no worker outlives the ensemble.
 - `DaskExecutor` (``--scheduler tcp://HOST:PORT``): the workers of a running Dask
   cluster (they need this package installed and the store's folder on a shared file
   system, at the same path), or, without an address, a `distributed.LocalCluster` of K
-  single-threaded worker processes listening on loopback only.
+  single-threaded worker processes listening on loopback only. When the cluster has had
+  no worker for `NO_WORKER_SECONDS` while runs are pending, `map_unordered` raises
+  `NoWorkersError` instead of waiting for ever.
 
 Interrupting (Ctrl-C while iterating, or closing the iterator early) cancels the tasks
 not yet started and stops the local workers at once; runs cut short leave no files
@@ -29,13 +33,16 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from itertools import islice
 from multiprocessing import get_context
+from threading import Thread
 from typing import Any, Protocol, TypeVar
 
+from uprising.errors import EnvironmentFailure
 from uprising.experiment.design import EnsembleError
 
 T = TypeVar("T")
@@ -43,6 +50,23 @@ R = TypeVar("R")
 
 WINDOW_PER_WORKER = 2
 """Tasks submitted ahead per worker."""
+
+PARENT_POLL_SECONDS = 1.0
+"""A local worker checks this often (seconds) that its coordinator is alive."""
+
+MAX_WORKERS = 1024
+"""Most local worker processes (one run each); more than any machine has cores for."""
+
+NO_WORKER_SECONDS = 60.0
+"""A Dask ensemble with runs pending and no worker for this long (seconds) stops."""
+
+
+_DASK_POLL_SECONDS = 1.0
+"""How often (seconds) a waiting Dask ensemble checks that the cluster has workers."""
+
+
+class NoWorkersError(EnvironmentFailure):
+    """The Dask cluster has had no worker for too long while runs were pending."""
 
 
 class Executor(Protocol):
@@ -70,8 +94,7 @@ class LocalExecutor:
     """
 
     def __init__(self, workers: int = 1, *, in_process: bool | None = None) -> None:
-        if workers < 1:
-            raise EnsembleError(f"--workers {workers}: must be at least 1")
+        _check_workers(workers)
         self.workers = int(workers)
         self.in_process = self.workers == 1 if in_process is None else bool(in_process)
         self._pool: ProcessPoolExecutor | None = None
@@ -123,6 +146,7 @@ class LocalExecutor:
                 max_workers=self.workers,
                 mp_context=get_context("spawn"),
                 initializer=_init_worker,
+                initargs=(os.getpid(),),
             )
         return self._pool
 
@@ -142,11 +166,33 @@ class LocalExecutor:
             process.join(timeout=10)
 
 
-def _init_worker() -> None:
-    """Worker start-up: leave Ctrl-C to the coordinator; one compute thread."""
+def _check_workers(workers: int) -> None:
+    if not 1 <= workers <= MAX_WORKERS:
+        raise EnsembleError(f"--workers {workers}: must be from 1 to {MAX_WORKERS}")
+
+
+def _init_worker(coordinator: int) -> None:
+    """Worker start-up: leave Ctrl-C to the coordinator; one compute thread; exit with it.
+
+    Args:
+        coordinator: The coordinator's process id (given, not read here: it may already
+            be gone when this runs, and this process adopted by another).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.setdefault("NUMBA_NUM_THREADS", "1")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    Thread(target=_exit_with_parent, args=(coordinator,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this process when its parent is gone (it is then adopted: its ppid changes).
+
+    A pool's workers otherwise wait for ever on a queue that nobody will fill when the
+    coordinator is killed with SIGKILL.
+    """
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
 
 
 class DaskExecutor:
@@ -158,22 +204,29 @@ class DaskExecutor:
         workers: Worker processes of the local cluster (one thread each); ignored with
             an address. Default 1.
         timeout: Seconds to wait for the scheduler.
+        no_worker_timeout: Seconds without any worker, while runs are pending, after
+            which `map_unordered` raises `NoWorkersError`.
 
     Raises:
         EnsembleError: The scheduler cannot be reached.
     """
 
     def __init__(
-        self, address: str | None = None, workers: int | None = None, *, timeout: float = 30
+        self,
+        address: str | None = None,
+        workers: int | None = None,
+        *,
+        timeout: float = 30,
+        no_worker_timeout: float = NO_WORKER_SECONDS,
     ) -> None:
         from distributed import Client, LocalCluster
 
         self.address = address
+        self.no_worker_timeout = float(no_worker_timeout)
         self._cluster: Any = None
         if address is None:
             n = 1 if workers is None else int(workers)
-            if n < 1:
-                raise EnsembleError(f"--workers {workers}: must be at least 1")
+            _check_workers(n)
             self._cluster = LocalCluster(
                 n_workers=n,
                 threads_per_worker=1,
@@ -206,33 +259,57 @@ class DaskExecutor:
 
     def map_unordered(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
         """Yield ``fn(task)`` for every task as results arrive (see `Executor`)."""
-        from distributed import as_completed
+        from distributed import wait as dask_wait
 
         todo = iter(tasks)
-        arrived = as_completed()
         pending: set[Any] = set()
 
         def submit(task: T) -> None:
             name = getattr(task, "run_id", "task")
             future = self.client.submit(fn, task, pure=False, key=f"{name}-{uuid.uuid4().hex}")
             pending.add(future)
-            arrived.add(future)
 
         for task in islice(todo, WINDOW_PER_WORKER * self.workers + 2):
             submit(task)
         finished = False
+        alone_since: float | None = None
         try:
-            for future in arrived:
-                result = future.result()
-                pending.discard(future)
-                future.release()
-                for task in islice(todo, 1):
-                    submit(task)
-                yield result
+            while pending:
+                try:
+                    done, _ = dask_wait(
+                        list(pending), timeout=_DASK_POLL_SECONDS, return_when="FIRST_COMPLETED"
+                    )
+                except TimeoutError:
+                    alone_since = self._check_workers(alone_since)
+                    continue
+                alone_since = None
+                for future in done:
+                    result = future.result()
+                    pending.discard(future)
+                    future.release()
+                    for task in islice(todo, 1):
+                        submit(task)
+                    yield result
             finished = True
         finally:
             if not finished and pending:
                 self.client.cancel(list(pending))
+
+    def _check_workers(self, alone_since: float | None) -> float | None:
+        """When the cluster has been without workers since; `NoWorkersError` if too long."""
+        if self.client.nthreads():
+            return None
+        now = time.monotonic()
+        if alone_since is None:
+            return now
+        if now - alone_since < self.no_worker_timeout:
+            return alone_since
+        where = self.address or "the local cluster"
+        raise NoWorkersError(
+            f"the Dask cluster at {where} has had no worker for {self.no_worker_timeout:g} s "
+            "while runs were pending; start workers (dask worker ADDRESS) and run the same "
+            "command again to resume"
+        )
 
     def close(self) -> None:
         """Disconnect; a local cluster is shut down (idempotent)."""

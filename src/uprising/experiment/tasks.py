@@ -13,6 +13,8 @@ system), nothing else.
   ``run_id`` first and ``date`` as a date32 column (zstd-compressed);
 - ``<run_id>.json``: the run record (`RECORD_FIELDS`), written after the Parquet file.
   The record is the commit marker: a run is done if and only if its JSON file exists.
+  It holds the Parquet file's sha256 and size (``shard_sha256``, ``shard_bytes``),
+  which the store checks before it counts the run (`uprising.store.shards`).
 
 Both are written to a temporary name and renamed, so a worker killed mid-write leaves no
 truncated file under the final name. A run that raises writes no Parquet file, only its
@@ -37,9 +39,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from uprising.store.atomic import atomic_write
+from uprising.store.shards import write_shard
 
 if TYPE_CHECKING:
     from uprising.runs import RunRecord
@@ -65,6 +67,8 @@ RECORD_FIELDS = (
     "channel",
     "readiness",
     "series_rows",
+    "shard_sha256",
+    "shard_bytes",
 )
 """Keys of a run record, in the order they are written."""
 
@@ -136,7 +140,8 @@ def run_one(task: RunTask, *, write: bool = True) -> dict[str, Any]:
         table = series_table(task.run_id, run.series, family=run.family)
         if write:
             folder.mkdir(parents=True, exist_ok=True)
-            atomic_write(parquet_path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+            digest = write_shard(parquet_path, table)
+            record.update(shard_sha256=digest.sha256, shard_bytes=digest.size)
         outcome = run.outcome.as_dict()
         readiness = outcome["readiness"]
         record.update(

@@ -3,7 +3,8 @@
 - `belarus`: the census regions of Belarus (`Region`, `load_regions`, package data
   ``data/belarus_regions.csv``) and `build_layout`, a torus laid out like the country
   (`Layout`: region, urban zone, engine cell kind, H, R, disposition and opinion
-  leaders per cell).
+  leaders per cell); `lattice_cells` and `lattice_shape`, the size of that torus
+  without building it (for the scenario's bounds).
 """
 
 from uprising.population.belarus import (
@@ -12,6 +13,8 @@ from uprising.population.belarus import (
     Layout,
     Region,
     build_layout,
+    lattice_cells,
+    lattice_shape,
     load_regions,
 )
 
@@ -21,5 +24,7 @@ __all__ = [
     "Layout",
     "Region",
     "build_layout",
+    "lattice_cells",
+    "lattice_shape",
     "load_regions",
 ]

@@ -391,6 +391,36 @@ def build_layout(
     return Layout(width, height, *arrays, regions=regions, scale=scale, bounds=bounds)
 
 
+def lattice_cells(
+    scale: float, *, urban_density: float, rural_density: float, police_per_100k: float
+) -> int:
+    """Cells the regions need at these settings: a lower bound of the torus's size.
+
+    Cheap (no lattice is built); `build_layout` arguments of the same names.
+    """
+    regions = load_regions()
+    return sum(
+        _demand(region, scale, police_per_100k, urban_density, rural_density).cells
+        for region in regions
+    )
+
+
+def lattice_shape(
+    scale: float, *, urban_density: float, rural_density: float, police_per_100k: float
+) -> tuple[int, int]:
+    """Width and height of the torus `build_layout` lays out at these settings.
+
+    No agent is placed; the time taken grows with the square root of `lattice_cells`,
+    so check that first for extreme settings.
+    """
+    demand = [
+        _demand(region, scale, police_per_100k, urban_density, rural_density)
+        for region in load_regions()
+    ]
+    width, height, _ = _plan([d.cells for d in demand], demand[MINSK_CITY].cells)
+    return width, height
+
+
 def _check_range(
     name: str, value: float, low: float, high: float, *, low_open: bool = False
 ) -> None:

@@ -50,6 +50,7 @@ from uprising.report.format import pct
 from uprising.report.html import render_page
 from uprising.report.selection import Group, groups, open_store, select
 from uprising.store.atomic import atomic_write
+from uprising.store.owned import write_owned_files
 from uprising.store.results import ResultsStore
 
 __all__ = ["FIGURE_SUFFIX", "LEVEL", "Figure", "write_report"]
@@ -112,7 +113,8 @@ def write_report(
     Args:
         store: The results store, or its folder (which must exist).
         out_html: The HTML file to write (its folder is created if absent). The figures
-            go into ``<stem>_figures/`` beside it (older figure files there are removed).
+            go into ``<stem>_figures/`` beside it (figures an earlier report wrote there
+            and this one lacks are removed; other files there are kept).
         ensemble_ids: One ensemble id or several; default: every ensemble with runs.
 
     Returns:
@@ -223,10 +225,5 @@ def _figures(
 
 
 def _write_figures(folder: Path, made: Sequence[Figure]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    keep = {figure.filename for figure in made}
-    for old in folder.glob("[0-9][0-9]_*.png"):
-        if old.name not in keep:
-            old.unlink()
-    for figure in made:
-        atomic_write(folder / figure.filename, lambda tmp, png=figure.png: tmp.write_bytes(png))
+    # Only the figures an earlier report wrote are replaced or removed, never other files.
+    write_owned_files(folder, {figure.filename: figure.png for figure in made})

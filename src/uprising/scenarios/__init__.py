@@ -14,6 +14,10 @@
 - `overrides`: `apply_overrides` (``--set name=value``), `with_run` (seed and length)
   and `parse_value`.
 - `messages`: a pydantic error as one line, ``path = value: reason``.
+- `files`: scenario files read safely (regular files of at most 1 MiB, TOML nesting
+  and chains of bases bounded).
+- `bounds`: limits that several fields decide together (lattice size and vision, the
+  calendar), checked whenever a scenario is validated.
 - `builtin/`: Epstein (2002) Runs 1-5 and Mesa's example (`epstein-mesa`); Belarus
   `belarus-2020`, `belarus-2022` and the 2022 variants `russia-defeat`,
   `russia-stalemate`, `sanctions-tightened`, `troops-deployed`, `opposition-ready`.

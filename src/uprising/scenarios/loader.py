@@ -28,7 +28,6 @@ import hashlib
 import json
 import os
 import re
-import tomllib
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -38,8 +37,16 @@ import tomli_w
 from pydantic import ValidationError
 
 from uprising.errors import ScenarioError
+from uprising.messages import shown
 from uprising.scenarios.belarus import BelarusScenario
+from uprising.scenarios.bounds import check_runnable
 from uprising.scenarios.families import FAMILIES, family_of
+from uprising.scenarios.files import (
+    MAX_BASE_CHAIN,
+    is_regular_file,
+    parse_scenario_toml,
+    read_scenario_text,
+)
 from uprising.scenarios.messages import describe_error, show_value
 from uprising.scenarios.schema import ParameterInfo, Scenario
 
@@ -118,10 +125,10 @@ def load_scenario(name_or_path: str | os.PathLike[str]) -> AnyScenario:
         names = builtin_names()
         if text in names:
             return _build(_read_builtin(text))
-        if not Path(text).is_file():
+        if not is_regular_file(Path(text)):
             raise ScenarioError(
-                f"unknown scenario {text!r}: the built-in scenarios are {', '.join(names)}; "
-                "or give the path of a .toml file"
+                f"unknown scenario {shown(text)}: the built-in scenarios are "
+                f"{', '.join(names)}; or give the path of a .toml file"
             )
     return _build(_read_file(Path(text)))
 
@@ -185,26 +192,14 @@ def _read_builtin(name: str) -> _Document:
 
 
 def _read_file(path: Path) -> _Document:
-    label = str(path)
-    try:
-        content = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{label}: no such file") from None
-    except IsADirectoryError:
-        raise ScenarioError(f"{label}: is a directory, not a scenario file") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{label}: not UTF-8 text") from None
-    except OSError as exc:
-        raise ScenarioError(f"{label}: cannot read: {exc.strerror or exc}") from None
+    label = shown(str(path)).strip("'")
+    content = read_scenario_text(path, label)
     key = ("file", str(path.resolve()))
     return _Document(_parse_toml(content, label), label, key, path.parent)
 
 
 def _parse_toml(text: str, source: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{source}: invalid TOML: {exc}") from None
+    return parse_scenario_toml(text, source)
 
 
 def _build(document: _Document) -> AnyScenario:
@@ -227,6 +222,11 @@ def _resolve(document: _Document, chain: list[_Document]) -> tuple[dict[str, Any
         return data, origins
     reference = data.pop("base")
     origins.pop(("base",), None)
+    if len(chain) >= MAX_BASE_CHAIN:
+        raise ScenarioError(
+            f"{chain[0].label}: a chain of bases may have at most {MAX_BASE_CHAIN} files "
+            f"(via {document.label})"
+        )
     base = _locate_base(reference, document, chain)
     if any(base.key == seen.key for seen in chain):
         names = " -> ".join(item.label for item in [*chain, base])
@@ -262,7 +262,7 @@ def _locate_base(reference: Any, document: _Document, chain: list[_Document]) ->
         if not _looks_like_path(reference) and reference in names:
             return _read_builtin(reference)
         if isinstance(candidate, Path):
-            if not candidate.exists():
+            if not _exists(candidate):
                 hint = (
                     ""
                     if _looks_like_path(reference)
@@ -281,6 +281,13 @@ def _locate_base(reference: Any, document: _Document, chain: list[_Document]) ->
         if message.startswith(where):
             raise
         raise ScenarioError(f"{message} (base of {document.label}){via}") from None
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a name too long for the file system
+        return False
 
 
 def _origins(data: dict[str, Any], label: str) -> dict[_Loc, str]:
@@ -360,13 +367,15 @@ def _validate(data: dict[str, Any], source: str, origins: dict[_Loc, str]) -> An
         # Epstein scenarios have no model field; "epstein" is the default family.
         data = {key: value for key, value in data.items() if key != "model"}
     try:
-        return schema.model_validate(data)
+        scenario = schema.model_validate(data)
     except ValidationError as exc:
         details = "; ".join(
             describe_error(error, schema) + _origin_note(error, source, origins)
             for error in exc.errors(include_url=False)
         )
         raise ScenarioError(f"{source}: {details}") from None
+    check_runnable(scenario, source)
+    return scenario
 
 
 def _origin_note(error: Any, source: str, origins: dict[_Loc, str]) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from uprising.messages import MAX_SHOWN, shown
 from uprising.scenarios.schema import Scenario
 
 __all__ = ["TYPE_MESSAGES", "allowed_fields", "describe_error", "format_loc", "show_value"]
@@ -90,7 +91,20 @@ def format_loc(loc: Sequence[Any]) -> str:
 
 
 def show_value(value: Any) -> str:
-    """A value as TOML would write it (``true``, ``0.5``, ``"floor"``, ``2020-08-09``)."""
+    """A value as TOML would write it (``true``, ``0.5``, ``"floor"``, ``2020-08-09``).
+
+    A long value is cut short (`uprising.messages.shown`): a message never echoes a
+    20 MB string or an integer of thousands of digits whole.
+    """
+    text = _show_whole(value)
+    return text if len(text) <= MAX_SHOWN else shown(value)
+
+
+def _show_whole(value: Any) -> str:
+    if isinstance(value, str) and len(value) > 4 * MAX_SHOWN:
+        return shown(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4000:
+        return shown(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):

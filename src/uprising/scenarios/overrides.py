@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from uprising.errors import ScenarioError
 from uprising.scenarios.belarus import BelarusScenario
+from uprising.scenarios.bounds import check_runnable
 from uprising.scenarios.families import family_of
 from uprising.scenarios.messages import describe_error
 from uprising.scenarios.schema import Scenario
@@ -39,7 +40,10 @@ def parse_value(text: str) -> bool | int | float | str:
     if value.lower() in ("true", "false"):
         return value.lower() == "true"
     if re.fullmatch(r"[+-]?\d+", value):
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:  # over 4,300 digits: left as text, which the schema refuses
+            return value
     try:
         return float(value)
     except ValueError:
@@ -88,7 +92,7 @@ def apply_overrides(scenario: _S, overrides: Sequence[str], *, source: str | Non
             # The value no longer comes from the file: say so in `describe_parameters`.
             data.setdefault("sources", {})[".".join(path)] = f"--set {override.strip()}"
     try:
-        return schema.model_validate(data)
+        result = schema.model_validate(data)
     except ValidationError as exc:
         details = []
         for error in exc.errors(include_url=False):
@@ -98,6 +102,8 @@ def apply_overrides(scenario: _S, overrides: Sequence[str], *, source: str | Non
             ]
             details.append(f"--set {', '.join(culprits)}: {describe_error(error, schema)}")
         raise ScenarioError(f"{label}: {'; '.join(details)}") from None
+    check_runnable(result, f"{label}: --set {', '.join(overrides)}")
+    return result
 
 
 def with_run(scenario: _S, *, seed: int | None = None, steps: int | None = None) -> _S:
@@ -122,7 +128,7 @@ def with_run(scenario: _S, *, seed: int | None = None, steps: int | None = None)
     data = scenario.model_dump(mode="json", exclude_none=True)
     data["run"].update(changes)
     try:
-        return schema.model_validate(data)
+        result = schema.model_validate(data)
     except ValidationError as exc:
         option = {"seed": "--seed", length: "--steps"}
         details = []
@@ -134,6 +140,9 @@ def with_run(scenario: _S, *, seed: int | None = None, steps: int | None = None)
                 culprit = ", ".join(option[name] for name in changes)
             details.append(f"{culprit}: {describe_error(error, schema)}")
         raise ScenarioError(f"{scenario.name}: {'; '.join(details)}") from None
+    options = {"seed": "--seed", length: "--steps"}
+    check_runnable(result, f"{scenario.name}: {', '.join(options[name] for name in changes)}")
+    return result
 
 
 def _assign(data: dict[str, Any], path: tuple[str, ...], value: Any, context: str) -> None:

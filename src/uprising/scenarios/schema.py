@@ -389,6 +389,7 @@ class Outbursts(_Section):
         source=SRC_OUTBURST,
         description="An outburst lasts while the number of actives exceeds this",
         ge=1,
+        le=10**9,  # more than any lattice holds (MAX_CELLS); beyond int64 numpy overflows
     )
 
 

@@ -7,10 +7,13 @@
 
 Layout of a store directory::
 
-    <dir>/results.duckdb                     tables `ensembles`, `runs`, `record_files`;
-                                             views `outcomes` and `series`
+    <dir>/results.duckdb                     tables `ensembles`, `runs`, `record_files`,
+                                             `shard_files`; views `outcomes` and `series`
     <dir>/shards/<ensemble_id>/<run_id>.parquet   one run's series (run_id, date, ...)
-    <dir>/shards/<ensemble_id>/<run_id>.json      the run's record: the commit marker
+    <dir>/shards/<ensemble_id>/<run_id>.json      the run's record: the commit marker,
+                                             with the shard's sha256 and size
+    <dir>/locks/<ensemble_id>.lock           held by the coordinator running it
+    <dir>/damaged/<ensemble_id>/             files of runs taken out as damaged
 
 Workers never touch the database: each writes its run's Parquet file and then its JSON
 record, both atomically, and a run is done exactly when its record exists. `ingest` reads
@@ -19,39 +22,25 @@ time) into the table `runs`; it is idempotent, and a record that changed (a fail
 run again) replaces its row. The series stay in the shards: `runs` and `outcomes` never
 read them, and `series` reads only the files and columns asked for.
 
-Tables (DuckDB types):
+Nothing damaged is trusted and nothing is lost silently: an ``ok`` run counts only while
+its shard is the file its record describes (`uprising.store.shards`). A run whose shard
+is missing, truncated or changed, or whose record is unreadable, is taken out of the
+tables, its files are moved to ``damaged/``, and it is listed in `ResultsStore.damaged`;
+resuming the ensemble runs it again. One damaged run never stops the other runs, or
+other ensembles, from being read.
 
-- ``ensembles``: ``ensemble_id`` VARCHAR primary key, ``created_at`` TIMESTAMP (UTC),
-  ``command`` VARCHAR, ``scenarios`` JSON (list), ``design`` VARCHAR, ``vary`` JSON (list),
-  ``runs`` BIGINT, ``seed`` BIGINT, ``scale`` DOUBLE, ``days`` BIGINT (both NULL when
-  they differ by scenario), ``code_version`` JSON, ``definition`` JSON (the whole dict
-  given to `ResultsStore.register_ensemble`).
-- ``runs``: ``run_id`` VARCHAR primary key, ``ensemble_id``, ``k`` BIGINT, ``scenario``,
-  ``scenario_hash``, ``seed`` BIGINT, ``scale`` DOUBLE, ``days`` BIGINT, ``design_point``
-  BIGINT, ``parameters`` JSON (object), ``code_version`` JSON, ``status`` (``ok`` or
-  ``failed``), ``error`` (traceback text or NULL), ``started_at`` TIMESTAMP (UTC),
-  ``seconds`` DOUBLE, ``series_rows`` BIGINT, and the outcome: ``outcome`` (``holds``,
-  ``falls`` or NULL), ``fall_date`` DATE, ``channel`` VARCHAR, ``readiness`` DOUBLE.
-- ``record_files``: ``run_id`` primary key, ``path`` (relative to the store),
-  ``mtime_ns``, ``size``: which record file each row was read from (for `ingest`).
-- view ``outcomes``: ``run_id, ensemble_id, scenario, k, outcome, fall_date, channel,
-  readiness`` of the runs whose status is ``ok``.
-- view ``series``: every shard of a run recorded as ``ok``
-  (``read_parquet('<dir>/shards/*/*.parquet', union_by_name = true)``); an empty store
-  has an empty view with the columns ``run_id`` and ``date``.
+The tables and views, with their columns, are listed in `uprising.store.tables`.
 
 One process at a time may write the database file, and none may read it meanwhile;
 every method opens it, works and closes it, and waits (up to `ResultsStore.lock_timeout`
-seconds) while another process holds it.
+seconds) while another process holds it. The database file's header is checked before
+DuckDB opens it, and DuckDB never installs or loads an extension
+(`uprising.store.database`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import math
 import os
-import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,98 +49,35 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
-from uprising.errors import UprisingError
+from uprising.store.database import (
+    StoreError,
+    StoreUnavailable,
+    database_failure,
+    open_database,
+)
+from uprising.store.duck import is_interrupt, parquet_scan
+from uprising.store.integrity import check_known_shards, ingest_records, verify_listed
+from uprising.store.records import (
+    STATUSES,
+    as_float,
+    as_int,
+    as_json,
+    as_text,
+    as_timestamp,
+    utcnow,
+)
+from uprising.store.series import read_series
+from uprising.store.shards import Damage
+from uprising.store.tables import SCHEMA_SQL, replace_rows
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DATABASE_FILE", "SHARDS_DIR", "ResultsStore", "StoreError"]
+__all__ = ["DATABASE_FILE", "SHARDS_DIR", "ResultsStore", "StoreError", "StoreUnavailable"]
 
 DATABASE_FILE = "results.duckdb"
 SHARDS_DIR = "shards"
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS ensembles (
-    ensemble_id VARCHAR PRIMARY KEY,
-    created_at TIMESTAMP,
-    command VARCHAR,
-    scenarios JSON,
-    design VARCHAR,
-    vary JSON,
-    runs BIGINT,
-    seed BIGINT,
-    scale DOUBLE,
-    days BIGINT,
-    code_version JSON,
-    definition JSON
-);
-CREATE TABLE IF NOT EXISTS runs (
-    run_id VARCHAR PRIMARY KEY,
-    ensemble_id VARCHAR NOT NULL,
-    k BIGINT,
-    scenario VARCHAR,
-    scenario_hash VARCHAR,
-    seed BIGINT,
-    scale DOUBLE,
-    days BIGINT,
-    design_point BIGINT,
-    parameters JSON,
-    code_version JSON,
-    status VARCHAR NOT NULL,
-    error VARCHAR,
-    started_at TIMESTAMP,
-    seconds DOUBLE,
-    series_rows BIGINT,
-    outcome VARCHAR,
-    fall_date DATE,
-    channel VARCHAR,
-    readiness DOUBLE
-);
-CREATE TABLE IF NOT EXISTS record_files (
-    run_id VARCHAR PRIMARY KEY,
-    path VARCHAR NOT NULL,
-    mtime_ns BIGINT NOT NULL,
-    size BIGINT NOT NULL
-);
-CREATE OR REPLACE VIEW outcomes AS
-    SELECT run_id, ensemble_id, scenario, k, outcome, fall_date, channel, readiness
-    FROM runs WHERE status = 'ok';
-"""
-
-# Arrow schema of the rows inserted into `runs`, in the table's column order.
-_RUNS_SCHEMA = pa.schema(
-    [
-        ("run_id", pa.string()),
-        ("ensemble_id", pa.string()),
-        ("k", pa.int64()),
-        ("scenario", pa.string()),
-        ("scenario_hash", pa.string()),
-        ("seed", pa.int64()),
-        ("scale", pa.float64()),
-        ("days", pa.int64()),
-        ("design_point", pa.int64()),
-        ("parameters", pa.string()),
-        ("code_version", pa.string()),
-        ("status", pa.string()),
-        ("error", pa.string()),
-        ("started_at", pa.timestamp("us")),
-        ("seconds", pa.float64()),
-        ("series_rows", pa.int64()),
-        ("outcome", pa.string()),
-        ("fall_date", pa.date32()),
-        ("channel", pa.string()),
-        ("readiness", pa.float64()),
-    ]
-)
-_FILES_SCHEMA = pa.schema(
-    [
-        ("run_id", pa.string()),
-        ("path", pa.string()),
-        ("mtime_ns", pa.int64()),
-        ("size", pa.int64()),
-    ]
-)
-_STATUSES = ("ok", "failed")
 _ENSEMBLE_COLUMNS = (
     "ensemble_id",
     "created_at",
@@ -168,10 +94,6 @@ _ENSEMBLE_COLUMNS = (
 )
 
 
-class StoreError(UprisingError):
-    """The results store cannot be used: a bad record, a locked or damaged database."""
-
-
 class ResultsStore:
     """A directory of ensemble results: DuckDB tables of runs, Parquet shards of series.
 
@@ -179,6 +101,8 @@ class ResultsStore:
         directory: The store's folder (created if absent).
         database: ``<directory>/results.duckdb``.
         lock_timeout: Seconds to wait for another process that holds the database.
+        damaged: Every run this object took out of the store as damaged or missing
+            (`uprising.store.shards.Damage`), oldest first.
     """
 
     def __init__(self, directory: str | os.PathLike[str], *, lock_timeout: float = 60.0) -> None:
@@ -194,12 +118,16 @@ class ResultsStore:
         self.directory = Path(directory).resolve()
         self.database = self.directory / DATABASE_FILE
         self.lock_timeout = float(lock_timeout)
+        self.damaged: list[Damage] = []
         try:
             (self.directory / SHARDS_DIR).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the results store {self.directory}: {exc}") from exc
         with self._open() as con:
-            con.execute(_SCHEMA)
+            con.execute(SCHEMA_SQL)
+            bad = check_known_shards(self, con, "", set())
+            if bad:
+                replace_rows(con, bad, [], [], [])
             self._refresh_series_view(con)
 
     def __repr__(self) -> str:
@@ -255,22 +183,22 @@ class ResultsStore:
             ensemble["code_version"] = code_version()
         created = ensemble.get("created_at")
         try:
-            created_at = _timestamp(created) if created is not None else None
+            created_at = as_timestamp(created) if created is not None else None
         except ValueError as exc:
             raise StoreError(f"ensemble {ensemble_id}: bad created_at {created!r}") from exc
         row = [
             ensemble_id,
             created_at,
-            _text(ensemble.get("command")),
-            _json(ensemble.get("scenarios")),
-            _text(ensemble.get("design")),
-            _json(ensemble.get("vary")),
-            _int(ensemble.get("runs")),
-            _int(ensemble.get("seed")),
-            _float(ensemble.get("scale")),
-            _int(ensemble.get("days")),
-            _json(ensemble.get("code_version")),
-            _json(ensemble),
+            as_text(ensemble.get("command")),
+            as_json(ensemble.get("scenarios")),
+            as_text(ensemble.get("design")),
+            as_json(ensemble.get("vary")),
+            as_int(ensemble.get("runs")),
+            as_int(ensemble.get("seed")),
+            as_float(ensemble.get("scale")),
+            as_int(ensemble.get("days")),
+            as_json(ensemble.get("code_version")),
+            as_json(ensemble),
         ]
         with self._open() as con:
             con.execute("BEGIN TRANSACTION")
@@ -278,7 +206,7 @@ class ResultsStore:
                 "SELECT created_at FROM ensembles WHERE ensemble_id = ?", [ensemble_id]
             ).fetchone()
             if row[1] is None:
-                row[1] = old[0] if old else _utcnow()
+                row[1] = old[0] if old else utcnow()
             if old is None:
                 con.execute(
                     "INSERT INTO ensembles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row
@@ -291,56 +219,61 @@ class ResultsStore:
             con.execute("COMMIT")
 
     def ingest(self, ensemble_id: str | None = None) -> int:
-        """Read the records on disk that are new or changed into ``runs``.
+        """Read the records on disk that are new or changed into ``runs``; check the shards.
 
         A record is read again only when its file's size or modification time changed
         (a failed run that was run again); its row is then replaced. Records being
         written (temporary files) and Parquet files without a record are ignored.
 
+        Every ``ok`` run's shard is checked: a new record's shard against the checksum
+        and size in the record, a known one by its size and modification time (and its
+        checksum when they changed). A run whose record is unreadable or whose shard is
+        missing, truncated or changed is taken out: its rows are deleted, its files
+        moved to ``<directory>/damaged/<ensemble_id>/``, and a `Damage` is added to
+        `damaged`. The run then has no record, so resuming the ensemble runs it again,
+        and the other runs and ensembles are read as usual. A run whose record was
+        deleted loses its rows too.
+
         Args:
             ensemble_id: Only this ensemble's folder; default: every ensemble's.
 
         Returns:
-            The number of records inserted or replaced (0 when nothing changed).
+            The number of records inserted, replaced or taken out (0 when nothing
+            changed).
 
         Raises:
-            StoreError: A record is not valid JSON or lacks ``run_id``, ``ensemble_id``,
-                ``k`` or ``status``, or its ``run_id`` does not match its file name.
+            StoreError: The database cannot be opened or written (`StoreUnavailable`
+                for a full disk or a database held by another process).
         """
         on_disk = self._record_files(ensemble_id)
         with self._open() as con:
-            known = {
-                run_id: (mtime_ns, size)
-                for run_id, mtime_ns, size in con.execute(
-                    "SELECT run_id, mtime_ns, size FROM record_files"
-                ).fetchall()
-            }
-            todo = [entry for entry in on_disk if known.get(entry[0]) != (entry[2], entry[3])]
-            if not todo:
+            prefix = f"{SHARDS_DIR}/{ensemble_id}/" if ensemble_id is not None else ""
+            rows, files, shards, taken_out = ingest_records(self, con, on_disk, prefix)
+            if not rows and not taken_out:
                 return 0
-            rows = [_record_row(self.directory / path, run_id) for run_id, path, _, _ in todo]
-            runs = pa.Table.from_pylist(rows, schema=_RUNS_SCHEMA)
-            files = pa.Table.from_pylist(
-                [dict(zip(_FILES_SCHEMA.names, entry, strict=True)) for entry in todo],
-                schema=_FILES_SCHEMA,
-            )
-            con.register("new_runs", runs)
-            con.register("new_files", files)
-            # Two transactions: DuckDB < 1.2 rejects re-inserting a key deleted in the same
-            # transaction. A crash in between leaves the rows out of both tables, and the
-            # next ingest reads those records again.
-            con.execute("BEGIN TRANSACTION")
-            con.execute("DELETE FROM runs WHERE run_id IN (SELECT run_id FROM new_files)")
-            con.execute("DELETE FROM record_files WHERE run_id IN (SELECT run_id FROM new_files)")
-            con.execute("COMMIT")
-            con.execute("BEGIN TRANSACTION")
-            con.execute("INSERT INTO runs SELECT * FROM new_runs")
-            con.execute("INSERT INTO record_files SELECT * FROM new_files")
-            con.execute("COMMIT")
-            con.unregister("new_runs")
-            con.unregister("new_files")
+            replace_rows(con, [*taken_out, *(entry[0] for entry in files)], rows, files, shards)
             self._refresh_series_view(con)
-        return len(todo)
+        return len(rows) + len(set(taken_out))
+
+    def verify(self, ensemble_id: str | None = None) -> list[Damage]:
+        """Check every recorded ``ok`` shard against its checksum; take out the damaged.
+
+        `ingest` trusts a known shard whose size and modification time are unchanged;
+        this reads each one whole, so it also finds a change that kept both (a disk
+        error, a restored timestamp). Damaged runs are taken out as by `ingest`.
+
+        Args:
+            ensemble_id: Only this ensemble; default: every ensemble.
+
+        Returns:
+            The damage found by this call (also added to `damaged`).
+        """
+        before = len(self.damaged)
+        with self._open() as con:
+            prefix = f"{SHARDS_DIR}/{ensemble_id}/" if ensemble_id is not None else ""
+            if verify_listed(self, con, prefix):
+                self._refresh_series_view(con)
+        return self.damaged[before:]
 
     # -- reading -------------------------------------------------------------------------
 
@@ -354,8 +287,8 @@ class ResultsStore:
         sql = "SELECT run_id FROM runs WHERE ensemble_id = ?"
         params: list[Any] = [ensemble_id]
         if status is not None:
-            if status not in _STATUSES:
-                raise StoreError(f"status must be one of {_STATUSES}, not {status!r}")
+            if status not in STATUSES:
+                raise StoreError(f"status must be one of {STATUSES}, not {status!r}")
             sql += " AND status = ?"
             params.append(status)
         with self._open(read_only=True) as con:
@@ -433,37 +366,7 @@ class ResultsStore:
         Raises:
             StoreError: A column named is in none of the selected shards.
         """
-        files = self.series_files(run_ids, ensemble_ids)
-        wanted = None if columns is None else [c for c in columns if c not in ("run_id", "date")]
-        if not files:
-            names = ["run_id", "date", *(wanted or [])]
-            types = [pa.string(), pa.date32(), *([pa.float64()] * len(wanted or []))]
-            return pa.table({n: pa.array([], t) for n, t in zip(names, types, strict=True)})
-        scan = parquet_scan(files)
-        con = duckdb.connect()
-        try:
-            if wanted is None:
-                select = "*"
-            else:
-                available = [
-                    row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
-                ]
-                missing = [c for c in wanted if c not in available]
-                if missing:
-                    raise StoreError(
-                        f"no series column {', '.join(missing)} in the selected runs; "
-                        f"columns: {', '.join(available)}"
-                    )
-                select = ", ".join(["run_id", "date", *(_quote_ident(c) for c in wanted)])
-            table = _arrow(con.sql(f"SELECT {select} FROM {scan} ORDER BY run_id, date"))
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot read the series shards in {self.shards}: {exc}") from exc
-        finally:
-            con.close()
-        if wanted is None:
-            head = ["run_id", "date"]
-            table = table.select(head + [n for n in table.column_names if n not in head])
-        return table
+        return read_series(self.series_files(run_ids, ensemble_ids), columns, self.shards)
 
     def series(
         self,
@@ -494,38 +397,37 @@ class ResultsStore:
         con = self._connect(read_only=read_only)
         try:
             yield con
+        except (duckdb.Error, RuntimeError) as exc:
+            if is_interrupt(exc):  # Ctrl-C inside a query is still Ctrl-C
+                raise KeyboardInterrupt from None
+            if not isinstance(exc, duckdb.Error):
+                raise
+            raise database_failure(self.database, exc, "cannot be read or written") from None
         finally:
             con.close()
 
     def _connect(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
-        deadline = time.monotonic() + self.lock_timeout
-        delay = 0.02
-        while True:
-            try:
-                return duckdb.connect(str(self.database), read_only=read_only)
-            except duckdb.ConnectionException as exc:
-                raise StoreError(
-                    f"{self.database}: {exc} (close the connection from "
-                    "ResultsStore.connect() before writing the store)"
-                ) from exc
-            except duckdb.Error as exc:
-                locked = "lock" in str(exc).lower()
-                if not locked or time.monotonic() >= deadline:
-                    why = "held by another process" if locked else "cannot be opened"
-                    raise StoreError(f"{self.database} {why}: {exc}") from exc
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
+        return open_database(self.database, read_only=read_only, lock_timeout=self.lock_timeout)
 
     def _refresh_series_view(self, con: duckdb.DuckDBPyConnection) -> None:
-        if any(self.shards.glob("*/*.parquet")):
-            glob = str(self.shards / "*" / "*.parquet")
-            source = (
-                f"SELECT * FROM read_parquet({_quote(glob)}, union_by_name = true) "
-                "WHERE run_id IN (SELECT run_id FROM runs WHERE status = 'ok')"
-            )
-        else:
-            source = "SELECT NULL::VARCHAR AS run_id, NULL::DATE AS date WHERE false"
-        con.execute(f"CREATE OR REPLACE VIEW series AS {source}")
+        """(Re)create ``series`` over the verified shards; DuckDB reads their footers."""
+        for attempt in range(2):
+            listed = con.execute(
+                "SELECT path FROM shard_files WHERE run_id IN "
+                "(SELECT run_id FROM runs WHERE status = 'ok') ORDER BY run_id"
+            ).fetchall()
+            if not listed:
+                source = "SELECT NULL::VARCHAR AS run_id, NULL::DATE AS date WHERE false"
+                con.execute(f"CREATE OR REPLACE VIEW series AS {source}")
+                return
+            source = "SELECT * FROM " + parquet_scan(self.directory / row[0] for row in listed)
+            try:
+                con.execute(f"CREATE OR REPLACE VIEW series AS {source}")
+                return
+            except duckdb.Error:
+                # A shard changed without changing its size and mtime: find it, take it out.
+                if attempt or not verify_listed(self, con, ""):
+                    raise
 
     def _record_files(self, ensemble_id: str | None) -> list[tuple[str, str, int, int]]:
         """(run_id, path relative to the store, mtime_ns, size) of the records on disk."""
@@ -565,83 +467,6 @@ class ResultsStore:
 # -- helpers shared with `uprising.analysis.ensemble` -------------------------------------
 
 
-def parquet_scan(files: Iterable[os.PathLike[str] | str]) -> str:
-    """SQL for a DuckDB scan of the given Parquet files, columns united by name."""
-    listed = ", ".join(_quote(str(path)) for path in files)
-    return f"read_parquet([{listed}], union_by_name = true)"
-
-
-def union_columns(files: Iterable[os.PathLike[str] | str]) -> list[str]:
-    """The column names of the given Parquet files united by name, in first-seen order.
-
-    Raises:
-        StoreError: A file is missing or not Parquet.
-    """
-    listed = list(files)
-    if not listed:
-        return []
-    con = duckdb.connect()
-    try:
-        rows = con.execute(f"DESCRIBE SELECT * FROM {parquet_scan(listed)}").fetchall()
-    except duckdb.Error as exc:
-        raise StoreError(f"cannot read the series shards: {exc}") from exc
-    finally:
-        con.close()
-    return [row[0] for row in rows]
-
-
-def _arrow(relation: duckdb.DuckDBPyRelation) -> pa.Table:
-    # DuckDB >= 1.4 spells it to_arrow_table; older versions fetch_arrow_table.
-    fetch = getattr(relation, "to_arrow_table", None) or getattr(
-        relation, "fetch_arrow_table", None
-    )
-    result = fetch() if fetch is not None else relation.arrow()
-    return result.read_all() if isinstance(result, pa.RecordBatchReader) else result
-
-
-def _record_row(path: Path, run_id: str) -> dict[str, Any]:
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise StoreError(f"{path}: not a readable run record: {exc}") from exc
-    if not isinstance(record, dict):
-        raise StoreError(f"{path}: not a run record (a JSON object)")
-    missing = [key for key in ("run_id", "ensemble_id", "k", "status") if key not in record]
-    if missing:
-        raise StoreError(f"{path}: run record without {', '.join(missing)}")
-    if record["run_id"] != run_id:
-        raise StoreError(f"{path}: the record's run_id is {record['run_id']!r}")
-    if record["status"] not in _STATUSES:
-        raise StoreError(f"{path}: status {record['status']!r} is not one of {_STATUSES}")
-    try:
-        fall = record.get("fall_date")
-        started = record.get("started_at")
-        return {
-            "run_id": run_id,
-            "ensemble_id": str(record["ensemble_id"]),
-            "k": _int(record["k"]),
-            "scenario": _text(record.get("scenario")),
-            "scenario_hash": _text(record.get("scenario_hash")),
-            "seed": _int(record.get("seed")),
-            "scale": _float(record.get("scale")),
-            "days": _int(record.get("days")),
-            "design_point": _int(record.get("design_point")),
-            "parameters": _json(record.get("parameters") or {}),
-            "code_version": _json(record.get("code_version")),
-            "status": record["status"],
-            "error": _text(record.get("error")),
-            "started_at": _timestamp(started) if started else None,
-            "seconds": _float(record.get("seconds")),
-            "series_rows": _int(record.get("series_rows")),
-            "outcome": _text(record.get("outcome")),
-            "fall_date": dt.date.fromisoformat(fall) if fall else None,
-            "channel": _text(record.get("channel")),
-            "readiness": _float(record.get("readiness")),
-        }
-    except (TypeError, ValueError) as exc:
-        raise StoreError(f"{path}: bad value in run record: {exc}") from exc
-
-
 def _ensemble_of(run_id: str) -> str:
     ensemble_id, sep, k = run_id.rpartition("-")
     if not sep or not ensemble_id or not k.isdigit():
@@ -665,54 +490,3 @@ def _ids(ids: str | Iterable[str] | None) -> list[str] | None:
     if isinstance(ids, str):
         return [ids]
     return [str(item) for item in ids]
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, sort_keys=False, default=str)
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
-def _int(value: Any) -> int | None:
-    """An int for a BIGINT column; None for anything else or out of the int64 range."""
-    if value is None or isinstance(value, bool | list | tuple | dict):
-        return None
-    if isinstance(value, float) and not value.is_integer():
-        return None
-    try:
-        number = int(value)  # ints, integral floats, numpy integers, digit strings
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return number if -(2**63) <= number < 2**63 else None
-
-
-def _float(value: Any) -> float | None:
-    if value is None or isinstance(value, bool | str | list | tuple | dict):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _timestamp(value: Any) -> dt.datetime:
-    """A naive UTC datetime from an ISO-8601 string or a datetime (naive = UTC)."""
-    when = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-    if when.tzinfo is not None:
-        when = when.astimezone(dt.UTC).replace(tzinfo=None)
-    return when
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)

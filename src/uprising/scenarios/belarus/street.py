@@ -422,7 +422,7 @@ class Repression(_Section):
         description="Multiplier of arrests and terms when policy is fixed (start level when "
         "optimised)",
         plausible="0.25 to 3",
-        ge=0,
+        gt=0,  # the regime layer divides by it (a repression of 0 is refused there)
         le=10,
     )
 
