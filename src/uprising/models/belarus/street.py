@@ -17,8 +17,8 @@ from uprising.models.belarus import kernels as BK
 def arrest_cost(expected_term_days: float, steepness: float) -> float:
     """Expected cost of an arrest, 2 e^{kJ} / (1 + e^{kJ}) - 1, in [0, 1).
 
-    Chenoweth, Hocking & Marks (2022), rule 2, without its income
-    term: J is the expected term in days, k the steepness (their k2 = 0.075).
+    Chenoweth, Hocking & Marks (2022), rule 2, without its income term: J is the
+    expected term in days, k the steepness (their k2 = 0.075).
     """
     x = steepness * expected_term_days
     return 1.0 - 2.0 / (1.0 + math.exp(x)) if x < 700 else 1.0
@@ -36,8 +36,8 @@ class StreetPhases:
           reach x (1 - shutdown) x (opinion leaders free and at home)^leader_weight;
           every citizen is told of reach x media.salience x (national % in the street)
           protesters (Lemos et al.'s "news impact", Makowsky & Rubin's network range);
-          on a called day the expected crowd is the largest of
-          yesterday's, strength x call_boost x the last called day's, and the call's own
+          on a called day the expected crowd is the largest of yesterday's,
+          strength x call_boost x the last called day's, and the call's own
           announcement strength x call_share x (0.5 + readiness);
         - every citizen weighs the national cop-to-active ratio (of the expected crowd)
           by media.national_weight in its arrest probability, the local ratio by the rest
