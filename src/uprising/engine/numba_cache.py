@@ -19,9 +19,9 @@ default ``~/.cache/uprising/numba``); old directories are left for the user to d
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -46,22 +46,37 @@ def _module_file(root: Path, dotted: str) -> Path | None:
     return None
 
 
-def _imports(tree: ast.Module) -> tuple[set[str], bool]:
-    """The package's modules that ``tree`` imports, and whether it uses a Numba compiler."""
+# import statements, read from the text (a docstring's example can only add modules)
+_FROM = re.compile(r"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.M)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n]+)", re.M)
+_NUMBA_ATTRIBUTE = re.compile(r"\bnumba\.(\w+)")
+
+
+def _names(clause: str) -> list[str]:
+    """The imported names of an import clause (``a as b, c`` or ``(a, b)``)."""
+    clause = re.sub(r"#[^\n]*", "", clause).strip("()")
+    return [part.split()[0] for part in clause.split(",") if part.strip()]
+
+
+def _imports(text: str) -> tuple[set[str], bool]:
+    """The package's modules that ``text`` imports, and whether it uses a Numba compiler.
+
+    A plain scan of the import statements (fast enough to run at every start): it may
+    find more than the module imports (an example in a docstring), never less.
+    """
     modules: set[str] = set()
-    compiles = False
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            modules.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            modules.add(node.module)
-            # `from uprising.engine import kernels`: the names may be submodules
-            modules.update(f"{node.module}.{alias.name}" for alias in node.names)
-            if node.module.split(".")[0] == "numba":
-                compiles |= any(alias.name in COMPILERS for alias in node.names)
-                compiles |= node.module.startswith("numba.extending")
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            compiles |= node.value.id == "numba" and node.attr in COMPILERS
+    compiles = any(name in COMPILERS for name in _NUMBA_ATTRIBUTE.findall(text))
+    for module, clause in _FROM.findall(text):
+        names = _names(clause)
+        modules.add(module)
+        # `from uprising.engine import kernels`: the names may be submodules
+        modules.update(f"{module}.{name}" for name in names)
+        if module.split(".")[0] == "numba":
+            compiles |= module.startswith("numba.extending") or any(
+                name in COMPILERS for name in names
+            )
+    for clause in _IMPORT.findall(text):
+        modules.update(_names(clause))
     return {m for m in modules if m.split(".")[0] == PACKAGE}, compiles
 
 
@@ -75,7 +90,7 @@ def source_files(root: Path) -> list[Path]:
     for path in sorted(root.rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         if "numba" in text:
-            parsed[path] = _imports(ast.parse(text))
+            parsed[path] = _imports(text)
     todo = [path for path, (_, compiles) in parsed.items() if compiles]
     seen: set[Path] = set()
     while todo:
@@ -84,7 +99,7 @@ def source_files(root: Path) -> list[Path]:
             continue
         seen.add(path)
         if path not in parsed:
-            parsed[path] = _imports(ast.parse(path.read_text(encoding="utf-8")))
+            parsed[path] = _imports(path.read_text(encoding="utf-8"))
         for dotted in parsed[path][0]:
             found = _module_file(root, dotted)
             if found is not None and found not in seen:
