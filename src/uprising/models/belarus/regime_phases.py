@@ -17,8 +17,9 @@ class RegimePhases:
         L(t+1) = L(t) + mu (L* - L(t)) - lambda v(t) L(t), with v the share of the
         population detained yesterday: the "exponentially decaying system support" form
         of Lemos, Lopes & Coelho (2016), with repression (not activity) as the feedback
-        (the backfire of the August 2020 violence). A shock moves L, and shock_persistence of it the level L* that L recovers to
-        (0: Lemos et al.'s recovery to the initial level; 1: Epstein's permanent jump).
+        (the backfire of the August 2020 violence). A shock moves L, and
+        shock_persistence of it the level L* that L recovers to (0: Lemos et al.'s
+        recovery to the initial level; 1: Epstein's permanent jump).
         """
         lg = self.scenario.legitimacy
         if drv["legitimacy_shock"]:
