@@ -145,7 +145,7 @@ class BelarusModel(RegimePhases, StreetPhases, Observation):
     @property
     def n_agents(self) -> int:
         """Agents on the lattice now (citizens and cops), those who step each day."""
-        counts = K.count_kinds(self.sim.cells)
+        counts = K.count_kinds(self.sim.lattice.kind)
         return int(counts[K.QUIET] + counts[K.ACTIVE] + counts[K.COP])
 
     def state_bytes(self) -> int:
@@ -167,7 +167,7 @@ class BelarusModel(RegimePhases, StreetPhases, Observation):
 
     def _recount_cops(self) -> None:
         """Recount the cops of every region from the lattice."""
-        kinds = self.sim.cells & K.KIND
+        kinds = self.sim.lattice.kind & K.KIND
         self.counts[:, K.COP] = np.bincount(
             self.region[kinds == K.COP], minlength=len(self.regions)
         )
