@@ -16,6 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import uprising
 from uprising.engine import numba_cache as C
 
@@ -83,6 +85,7 @@ def test_a_directory_set_by_a_parent_process_is_kept(tmp_path, monkeypatch):
     assert C.cache_dir(ROOT) == nested  # a worker inherits its parent's directory
 
 
+@pytest.mark.slow  # three fresh processes, two of which compile
 def test_compiled_code_follows_an_edit_of_an_inlined_helper(tmp_path):
     package = _copy_package(tmp_path)
     cache_home = tmp_path / "cache"
