@@ -6,18 +6,16 @@
 The step reads like the model (Epstein 2002, Model I):
 
 1. `apply_timeline`: exogenous schedules of legitimacy, cops and maximum jail term;
-2. `street_step`, the street's tick (the part a model built on the engine runs
-   as its own street day):
+2. `street_step`, the street's tick (a model's street day):
    - `activate`: every agent on the lattice, once, in the schedule's random order,
      moves (rule M) and acts (citizens rule A, cops rule C);
    - `serve_jail_terms`: arrestees go to jail, terms count down, the released return;
 3. `observe`: one row of the series.
 
-A model built on the engine (`uprising.models.belarus`) uses it through public methods
-and views only: `street_step` and `last_arrests`; `add_cops`, `remove_cops` and
-`move_cops`, each drawing from a stream the caller names; the jail store `jail`; the
-identities issued so far, `n_identities`; the `lattice` view and `int_params` that its
-own compiled passes read.
+A model built on the engine (`uprising.models.belarus`) uses public methods and views
+only: `street_step`, `last_arrests`; `add_cops`, `remove_cops`, `move_cops`, each on a
+stream the caller names; the jail store `jail`; `n_identities`; the `lattice` view and
+`int_params` that its own compiled passes read.
 """
 
 from __future__ import annotations
@@ -261,16 +259,11 @@ class Simulation:
             media_weight=m.media_weight,
             national_ratio=m.national_ratio,
         )
-        (admin_min, admin_max), (criminal_min, criminal_max) = m.admin_term, m.criminal_term
-        K.write_params(
-            self._iparams,
-            K.IPARAM,
-            media_actives=m.media_actives,
-            admin_min=admin_min,
-            admin_max=admin_max,
-            criminal_min=criminal_min,
-            criminal_max=criminal_max,
-        )
+        ip = self._iparams
+        (admin_lo, admin_hi), (crime_lo, crime_hi) = m.admin_term, m.criminal_term
+        K.write_params(ip, K.IPARAM, media_actives=m.media_actives)
+        K.write_params(ip, K.IPARAM, admin_min=admin_lo, admin_max=admin_hi)
+        K.write_params(ip, K.IPARAM, criminal_min=crime_lo, criminal_max=crime_hi)
 
     def serve_jail_terms(self) -> None:
         """Jail this tick's arrestees, count terms down, release those who are done."""
