@@ -46,8 +46,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
             sim.activate(legitimacy, max_jail_term)
             best = min(best, time.perf_counter() - start)
             sim.serve_jail_terms()
-            sim.observe(legitimacy)
             sim.tick += 1
+            sim.observe(legitimacy)
         results.append({"configuration": name, "ns_per_agent": round(best * 1e9 / n_agents, 1)})
     print(json.dumps(results, indent=2))
     return results

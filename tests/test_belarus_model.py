@@ -27,8 +27,9 @@ import pytest
 
 from uprising.engine import kernels as K
 from uprising.engine.simulation import set_threads
-from uprising.models import belarus_kernels as BK
-from uprising.models.belarus import CHANNELS, BelarusModel, Outcome, region_column
+from uprising.models.belarus import CHANNELS, BelarusModel, Outcome
+from uprising.models.belarus import kernels as BK
+from uprising.outputs import region_column
 from uprising.population.belarus import load_regions
 from uprising.scenarios import apply_overrides, load_scenario
 
@@ -166,7 +167,7 @@ def simulate(
         keep("citizens_on_lattice", int(np.count_nonzero((kinds == K.QUIET) | (kinds == K.ACTIVE))))
         keep("n_jailed", sim.n_jailed)
         keep("n_emigrated", int(model.emigrated.sum()))
-        ever_jailed[sim.jail_ident[: sim.n_jailed]] = True
+        ever_jailed[sim.jail.ident[: sim.n_jailed]] = True
     result = model.result()
     return Run(
         model=model,
@@ -221,7 +222,7 @@ def check_books(r: Run) -> None:
     # political prisoners are jailed citizens on a criminal term
     prisoners = r.agents("political_prisoners")
     assert np.all(prisoners <= r.agents("jailed"))
-    assert prisoners[-1] == int(m.sim.jail_tier[: m.sim.n_jailed].sum())
+    assert prisoners[-1] == int(m.sim.jail.tier[: m.sim.n_jailed].sum())
     # detentions: street arrests + retroactive and targeted arrests + saboteurs caught
     np.testing.assert_array_equal(
         r.agents("detentions"),
@@ -257,7 +258,7 @@ def test_two_tier_repression_on_makes_political_prisoners_among_the_jailed():
     # be within admin_term_max_days + 1 of release after 130 days (terms count the day)
     sim, rep = r.model.sim, r.model.scenario.repression
     held = slice(0, sim.n_jailed)
-    tier, left = sim.jail_tier[held], sim.jail_time[held]
+    tier, left = sim.jail.tier[held], sim.jail.time[held]
     assert np.all(left[tier == 0] <= rep.admin_term_max_days + 1)
     assert np.all(left[tier == 1] > rep.admin_term_max_days + 1)
     assert np.all(r.criminal_share > 0)
@@ -270,8 +271,8 @@ def test_two_tier_repression_off_draws_no_criminal_term():
     assert r.agents("jailed").max() > 0  # people are jailed ...
     assert np.all(r.series["political_prisoners"] == 0)  # ... all on administrative terms
     sim, rep = r.model.sim, r.model.scenario.repression
-    assert not sim.jail_tier[: sim.n_jailed].any()
-    assert np.all(sim.jail_time[: sim.n_jailed] <= rep.admin_term_max_days + 1)
+    assert not sim.jail.tier[: sim.n_jailed].any()
+    assert np.all(sim.jail.time[: sim.n_jailed] <= rep.admin_term_max_days + 1)
     assert np.all(r.criminal_share == 0)
 
 
@@ -559,12 +560,12 @@ def _redeployments(monkeypatch, overrides: tuple[str, ...]) -> tuple[Run, list[d
     tell the regime's moves apart.
     """
     calls: list[dict] = []
-    original = BK.redeploy_cops
+    original = K.move_cops
     model_of: dict[str, BelarusModel] = {}
 
     def recording(kind, ident, region, *args):
-        # redeploy_cops(kind, ident, region, cops_words, width, height, cit_hw, masks,
-        #               source, target, n_move, first_ident, stamp, key, tick)
+        # move_cops(kind, ident, zones, cops_words, width, height, cit_hw, masks,
+        #           source, target, n_move, first_ident, stamp, key, a, b)
         source, target, n_move = args[5], args[6], args[7]
         model = model_of["model"]
         counts = model.counts.copy()
@@ -577,7 +578,7 @@ def _redeployments(monkeypatch, overrides: tuple[str, ...]) -> tuple[Run, list[d
         )  # fmt: skip
         return moved
 
-    monkeypatch.setattr(BK, "redeploy_cops", recording)
+    monkeypatch.setattr(K, "move_cops", recording)
     # redeploy_share 0.1 (the top of its plausible range): ~25 cops per region move 2 or 3
     scenario_overrides = (*UNREACHABLE, "security.redeploy_share=0.1", *overrides)
     real_init = BelarusModel.__init__
@@ -710,7 +711,7 @@ def test_series_do_not_depend_on_the_number_of_threads():
         for threads in (1, 2):
             set_threads(threads)
             model = BelarusModel(scenario, seed=SEED, scale=0.01, days=30)
-            assert model.sim._blocks.parallel  # ~494 x 332 cells: the blocked schedule
+            assert model.sim.parallel  # ~494 x 332 cells: the blocked schedule
             series.append(model.run().series)
     finally:
         set_threads(before)

@@ -6,8 +6,14 @@
 - `rng`: one SeedSequence per run, a counter-based stream per unit of work.
 - `schedule`: the activation schedule (random order, or random blocks in parallel).
 - `timeline`: dated jumps and ramps of exogenous variables.
-- `kernels`: the compiled step (the only hot code).
-- `simulation`: `Simulation`, the step as named phases, and its `Series`.
+- `kernels`: the compiled step (the only hot code) and the layouts of its parameter
+  vectors (`IPARAM`, `FPARAM`).
+- `simulation`: `Simulation`, the step as named phases, and the public methods a model
+  built on the engine uses (street step, cops, jail store, identities, lattice views).
+- `state`: the data of a run: its `Series`, `InitialState`, the `Lattice` views, the
+  `JailStore`.
+- `numba_cache`: Numba's cache in a directory keyed by the compiled code's sources
+  (set up here, before any kernel is defined).
 """
 
 import os as _os
@@ -16,3 +22,7 @@ import os as _os
 # once) a parallel phase then takes ten times longer. Passive waiting keeps OpenMP's
 # speed on an idle machine without the collapse under load. Users' settings win.
 _os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+
+from uprising.engine import numba_cache as _numba_cache
+
+_numba_cache.configure()

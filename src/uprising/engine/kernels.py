@@ -6,12 +6,21 @@ attributes of whoever stands on it. Moving an agent copies its few attributes to
 the target cell, so an activation touches only memory near the agent: this is what
 keeps a 9-million-agent lattice in cache while agents are activated one by one.
 
-The rules are Epstein (2002) Model I as specified in MODEL_BRIEF.md 1.1; every
-switch of 1.5b is an integer code from `uprising.engine.config`.
+The rules are Epstein (2002) Model I (docs/MODEL.md §3.3); every rule variant (the
+paper's, NetLogo's, Mesa's; docs/MODEL.md §7) is an integer code from
+`uprising.engine.config`. The kernels read their parameters from two vectors whose
+layouts, `IPARAM` and `FPARAM`, are each one list of names.
+
+This file is longer than the project's other modules on purpose: it is the hot code,
+and Numba inlines only what it compiles together. The activation kernel and the
+helpers it inlines (moves, decisions, arrests, field updates, the borrowed views) have
+to stay visible to one another, and splitting them across modules would also put the
+inlined helpers where Numba's cache cannot see their edits (`numba_cache`).
 """
 
 from __future__ import annotations
 
+import collections
 import types
 
 import numpy as np
@@ -34,42 +43,66 @@ ACTED = 0x80  # ... and in its top bit the parity of the last tick its agent act
 
 INFINITE_TERM = -1  # jail time left for a citizen who is never released
 
-# indices into the integer parameter vector
-I_WIDTH = 0
-I_HEIGHT = 1
-I_RATIO_RULE = 2
-I_SELF_COUNT = 3
-I_ORDER = 4
-I_JAILED_MODE = 5
-I_JAIL_TERM = 6
-I_CITIZENS_MOVE = 7
-I_COPS_MOVE = 8
-I_COP_TO_ARRESTEE = 9
-I_SAME_VISION = 10  # cops see as far as citizens: their count of actives is a field read
-I_MEDIA_ACTIVES = 11  # actives every citizen adds to its own count A (Modifiers.media_actives)
-I_ADMIN_MIN = 12  # JailTerm.TWO_TIER: inclusive ranges of the two tiers' terms, ticks
-I_ADMIN_MAX = 13
-I_CRIMINAL_MIN = 14
-I_CRIMINAL_MAX = 15
-I_RELEASE_HOME = 16  # a released citizen goes back to its cell, or near it (REMOVED mode)
-N_IPARAMS = 17
 
-# indices into the float parameter vector
-F_LEGITIMACY = 0
-F_THRESHOLD = 1
-F_ARREST_CONSTANT = 2
-F_MAX_JAIL_TERM = 3
-F_HARDSHIP_SCALE = 4  # Modifiers: see uprising.engine.config.Modifiers
-F_OPPONENT_LEGITIMACY = 5
-F_PENALTY_WEIGHT = 6
-F_ARREST_RATE = 7
-F_CRIMINAL_SHARE = 8
-F_PEER_COUNT = 9
-F_MEDIA_WEIGHT = 10
-F_NATIONAL_RATIO = 11
-F_P_TABLE = 12  # then P(q) = 1 - exp(-k q) for integer ratios q = 0..P_TABLE_SIZE - 1
+def vector_layout(name: str, *fields: str) -> tuple:
+    """The layout of a parameter vector: a named tuple whose field ``f`` is the index of
+    entry ``f`` in the vector, in the order given (the one list of its names).
+
+    A global named tuple is a compile-time constant for Numba: ``vector[LAYOUT.f]``
+    compiles to the same load as a literal index.
+    """  # noqa: D205
+    return collections.namedtuple(name, fields)(*range(len(fields)))
+
+
+# The integer parameter vector (`Simulation` writes it by name, kernels read it by name)
+IPARAM = vector_layout(
+    "IntParams",
+    "width",
+    "height",
+    "ratio_rule",  # RatioRule
+    "self_count",  # SelfCount
+    "order",  # Order
+    "jailed_mode",  # JailedOnGrid
+    "jail_term",  # JailTerm
+    "citizens_move",
+    "cops_move",
+    "cop_to_arrestee",
+    "same_vision",  # cops see as far as citizens: their count of actives is a field read
+    "media_actives",  # actives every citizen adds to its own count A (Modifiers.media_actives)
+    "admin_min",  # JailTerm.TWO_TIER: inclusive ranges of the two tiers' terms, ticks
+    "admin_max",
+    "criminal_min",
+    "criminal_max",
+    "release_home",  # a released citizen goes back to its cell, or near it (REMOVED mode)
+)
+N_IPARAMS = len(IPARAM)
+
+# The float parameter vector; the table of P for integer ratios starts at `p_table`
+FPARAM = vector_layout(
+    "FloatParams",
+    "legitimacy",
+    "threshold",
+    "arrest_constant",
+    "max_jail_term",
+    "hardship_scale",  # Modifiers: see uprising.engine.config.Modifiers
+    "opponent_legitimacy",
+    "penalty_weight",
+    "arrest_rate",
+    "criminal_share",
+    "peer_count",
+    "media_weight",
+    "national_ratio",
+    "p_table",  # then P(q) = 1 - exp(-k q) for integer ratios q = 0..P_TABLE_SIZE - 1
+)
 P_TABLE_SIZE = 256
-N_FPARAMS = F_P_TABLE + P_TABLE_SIZE
+N_FPARAMS = FPARAM.p_table + P_TABLE_SIZE
+
+
+def write_params(vector: np.ndarray, layout: tuple, **values: float) -> None:
+    """Write ``values`` into ``vector`` by the names of its ``layout`` (unknown names raise)."""
+    for name, value in values.items():
+        vector[getattr(layout, name)] = value
+
 
 _TWICE_IF_ACTIVE = int(SelfCount.TWICE_IF_ACTIVE)
 _LITERAL = int(RatioRule.LITERAL)
@@ -363,11 +396,11 @@ def two_tier_term(criminal, iparams, state):
     """Jail time left at arrest under JailTerm.TWO_TIER: a term drawn uniformly from the
     criminal or the administrative range (`Modifiers`), plus the arrest tick."""  # noqa: D205, D209
     if criminal:
-        low = iparams[I_CRIMINAL_MIN]
-        high = iparams[I_CRIMINAL_MAX]
+        low = iparams[IPARAM.criminal_min]
+        high = iparams[IPARAM.criminal_max]
     else:
-        low = iparams[I_ADMIN_MIN]
-        high = iparams[I_ADMIN_MAX]
+        low = iparams[IPARAM.admin_min]
+        high = iparams[IPARAM.admin_max]
     return low + below(state, high - low + 1) + 1
 
 
@@ -375,7 +408,7 @@ def two_tier_term(criminal, iparams, state):
 def draw_jail_term(term_rule, max_term, state, iparams, fparams):
     """Jail time left at arrest: the term j plus the arrest tick (see JailTerm)."""
     if term_rule == _TWO_TIER:
-        return two_tier_term(uniform(state) < fparams[F_CRIMINAL_SHARE], iparams, state)
+        return two_tier_term(uniform(state) < fparams[FPARAM.criminal_share], iparams, state)
     if term_rule == _U0J:
         return below(state, max_term + 1) + 1
     if term_rule == _U0J1:
@@ -413,44 +446,44 @@ def _decide(hardship, risk, cops_seen, actives_seen, masks, c, where, was_active
     the media's weight (Lemos et al.'s "news impact"); R P is weighted by the expected
     cost of an arrest (ibid., rule 2).
     """
-    threshold = fparams[F_THRESHOLD]
+    threshold = fparams[FPARAM.threshold]
     g = grievance(
         hardship[c],
-        fparams[F_LEGITIMACY],
-        fparams[F_OPPONENT_LEGITIMACY],
-        fparams[F_HARDSHIP_SCALE],
+        fparams[FPARAM.legitimacy],
+        fparams[FPARAM.opponent_legitimacy],
+        fparams[FPARAM.hardship_scale],
     )
     # G <= T means G - R P <= T for every P >= 0 (and peer pressure is at most 1):
     # quiet without looking around.
     if g <= threshold:
         return False
-    others = field_at(actives_seen, where, masks) - was_active + iparams[I_MEDIA_ACTIVES]
-    peer_count = fparams[F_PEER_COUNT]
+    others = field_at(actives_seen, where, masks) - was_active + iparams[IPARAM.media_actives]
+    peer_count = fparams[FPARAM.peer_count]
     if peer_count > 0:
         g *= min(1.0, others / peer_count)
         if g <= threshold:
             return False
     a = 1 + others
-    if iparams[I_SELF_COUNT] == _TWICE_IF_ACTIVE:
+    if iparams[IPARAM.self_count] == _TWICE_IF_ACTIVE:
         a += was_active
     cops = field_at(cops_seen, where, masks)
-    rule = iparams[I_RATIO_RULE]
-    media = fparams[F_MEDIA_WEIGHT]
+    rule = iparams[IPARAM.ratio_rule]
+    media = fparams[FPARAM.media_weight]
     if media > 0:
         ratio = (1.0 - media) * cop_to_active_ratio(cops, a, rule)
-        ratio += media * fparams[F_NATIONAL_RATIO]
-        p = 1.0 - np.exp(-fparams[F_ARREST_CONSTANT] * ratio)
+        ratio += media * fparams[FPARAM.national_ratio]
+        p = 1.0 - np.exp(-fparams[FPARAM.arrest_constant] * ratio)
     elif rule == _LITERAL:
-        p = arrest_probability(cops, a, fparams[F_ARREST_CONSTANT], rule)
+        p = arrest_probability(cops, a, fparams[FPARAM.arrest_constant], rule)
     else:  # an integer ratio: read P from the run's table (the same function filled it)
         q = np.int64(cop_to_active_ratio(cops, a, rule))
         if q < P_TABLE_SIZE:
-            p = fparams[F_P_TABLE + q]
+            p = fparams[FPARAM.p_table + q]
         else:
-            p = arrest_probability(cops, a, fparams[F_ARREST_CONSTANT], rule)
+            p = arrest_probability(cops, a, fparams[FPARAM.arrest_constant], rule)
     # rules.is_active's inequality, written out: calling it here measured ~6 % slower at
     # national scale (benchmarks/engine.py, paired runs)
-    return g - risk[c] * (p * fparams[F_PENALTY_WEIGHT]) > threshold
+    return g - risk[c] * (p * fparams[FPARAM.penalty_weight]) > threshold
 
 
 @njit(cache=True)
@@ -496,8 +529,8 @@ def _process_block(
     change of a cop's cell or of an active citizen's cell or state updates them, so a
     citizen's decision reads C and A instead of counting them.
     """
-    width = iparams[I_WIDTH]
-    height = iparams[I_HEIGHT]
+    width = iparams[IPARAM.width]
+    height = iparams[IPARAM.height]
     nbx = x_edges.shape[0] - 1
     bx = b % nbx
     by = b // nbx
@@ -545,25 +578,25 @@ def _process_block(
         cells[i] = cells[j]
         cells[j] = tmp
 
-    move_then_act = iparams[I_ORDER] == _MOVE_THEN_ACT
-    citizens_move = iparams[I_CITIZENS_MOVE] != 0
-    cops_move = iparams[I_COPS_MOVE] != 0
-    jailed_mode = iparams[I_JAILED_MODE]
-    term_rule = iparams[I_JAIL_TERM]
-    to_arrestee = iparams[I_COP_TO_ARRESTEE] != 0
+    move_then_act = iparams[IPARAM.order] == _MOVE_THEN_ACT
+    citizens_move = iparams[IPARAM.citizens_move] != 0
+    cops_move = iparams[IPARAM.cops_move] != 0
+    jailed_mode = iparams[IPARAM.jailed_mode]
+    term_rule = iparams[IPARAM.jail_term]
+    to_arrestee = iparams[IPARAM.cop_to_arrestee] != 0
     max_term = np.int64(0)
-    if fparams[F_MAX_JAIL_TERM] < 1e18:
-        max_term = np.int64(fparams[F_MAX_JAIL_TERM])
+    if fparams[FPARAM.max_jail_term] < 1e18:
+        max_term = np.int64(fparams[FPARAM.max_jail_term])
     cit_reach = (cit_hw.shape[0] - 1) // 2
     cop_reach = (cop_hw.shape[0] - 1) // 2
-    same_vision = iparams[I_SAME_VISION] != 0
+    same_vision = iparams[IPARAM.same_vision] != 0
     # Every cell this block's activations touch lies within `margin` of the block (a cop
     # moves, arrests and moves to the arrestee, each within its vision, and the fields
     # are updated within a citizen's vision of that): a block that far from the seams of
     # the torus needs no wrapping, hence no division.
     margin = 3 * max(cit_reach, cop_reach) + cit_reach + 1
     deep = x0 >= margin and x1 + margin <= width and y0 >= margin and y1 + margin <= height
-    arrest_rate = fparams[F_ARREST_RATE]
+    arrest_rate = fparams[FPARAM.arrest_rate]
     n_arrests = 0
     n_switches = 0
     n_buffered = 0
@@ -839,17 +872,17 @@ def serve_jail_terms(
     ``jail_tier`` marks criminal terms (JailTerm.TWO_TIER: a term longer than the longest
     administrative one). Returns the new number of citizens held off the lattice.
     """
-    width = iparams[I_WIDTH]
-    height = iparams[I_HEIGHT]
-    if iparams[I_JAILED_MODE] == _OCCUPIES:
+    width = iparams[IPARAM.width]
+    height = iparams[IPARAM.height]
+    if iparams[IPARAM.jailed_mode] == _OCCUPIES:
         for c in range(kind.shape[0]):
             if (kind[c] & KIND) == JAILED and jail_left[c] > 0:
                 jail_left[c] -= 1
                 if jail_left[c] == 0:
                     kind[c] = QUIET | tick_stamp
         return n_jailed
-    two_tier = iparams[I_JAIL_TERM] == _TWO_TIER
-    tier_cut = iparams[I_ADMIN_MAX] + 1
+    two_tier = iparams[IPARAM.jail_term] == _TWO_TIER
+    tier_cut = iparams[IPARAM.admin_max] + 1
     for b in range(buf_count.shape[0]):
         for s in range(buf_offset[b], buf_offset[b] + buf_count[b]):
             jail_hardship[n_jailed] = buf_hardship[s]
@@ -860,7 +893,7 @@ def serve_jail_terms(
             jail_tier[n_jailed] = two_tier and buf_left[s] > tier_cut
             n_jailed += 1
     state = new_stream(key, tick, 0)
-    near_home = iparams[I_JAILED_MODE] == _TRANSPARENT or iparams[I_RELEASE_HOME] != 0
+    near_home = iparams[IPARAM.jailed_mode] == _TRANSPARENT or iparams[IPARAM.release_home] != 0
     # Count every term down; a released citizen's slot is filled with the last entry,
     # which is then served in its turn (the order of the store is deterministic).
     i = 0
@@ -984,8 +1017,9 @@ def build_fields(kind, width, height, half_widths, cops_seen, actives_seen):
 
 
 @njit(cache=True)
-def remove_cops(kind, ident, cops_seen, width, height, half_widths, masks, n_remove, key, tick):
-    """Take ``n_remove`` uniformly chosen cops off the lattice."""
+def remove_cops(kind, ident, cops_seen, width, height, half_widths, masks, n_remove, key, a, b):
+    """Take up to ``n_remove`` uniformly chosen cops off the lattice, drawing from the
+    stream (key, a, b); returns how many were removed."""  # noqa: D205, D209
     n_cops = 0
     for c in range(kind.shape[0]):
         n_cops += (kind[c] & KIND) == COP
@@ -995,8 +1029,9 @@ def remove_cops(kind, ident, cops_seen, width, height, half_widths, masks, n_rem
         if (kind[c] & KIND) == COP:
             cells[n] = c
             n += 1
-    state = new_stream(key, tick, 1)
-    for i in range(min(n_remove, n)):
+    state = new_stream(key, a, b)
+    n_removed = min(n_remove, n)
+    for i in range(n_removed):
         j = i + below(state, n - i)
         tmp = cells[i]
         cells[i] = cells[j]
@@ -1004,20 +1039,90 @@ def remove_cops(kind, ident, cops_seen, width, height, half_widths, masks, n_rem
         kind[cells[i]] = EMPTY
         ident[cells[i]] = -1
         disc_add(cops_seen, cells[i], width, height, half_widths, masks, -1)
+    return n_removed
 
 
 @njit(cache=True)
 def add_cops(
-    kind, ident, cops_seen, width, height, half_widths, masks, n_add, first_ident,
-    previous_stamp, key, tick,
+    kind, ident, cops_seen, width, height, half_widths, masks, zones, zone, n_add,
+    first_ident, stamp, key, a, b,
 ):  # fmt: skip
-    """Put ``n_add`` new cops on uniformly random empty cells; returns how many fit."""
-    state = new_stream(key, tick, 2)
-    for i in range(n_add):
-        c = _random_empty_cell(kind, state)
+    """Put up to ``n_add`` new cops on uniformly random empty cells (of zone ``zone``
+    when it is >= 0: ``zones`` labels every cell), drawing from the stream (key, a, b);
+    returns how many were placed.
+
+    A cell of the zone is looked for among up to 256 random empty cells per cop; the
+    new cops get the identities ``first_ident`` on and the ACTED bit ``stamp``.
+    """  # noqa: D205
+    state = new_stream(key, a, b)
+    placed = 0
+    for _ in range(n_add):
+        c = -1
+        for _try in range(256):
+            cand = _random_empty_cell(kind, state)
+            if cand < 0:
+                break
+            if zone < 0 or zones[cand] == zone:
+                c = cand
+                break
         if c < 0:
-            return i
-        kind[c] = COP | previous_stamp
-        ident[c] = first_ident + i
+            break
+        kind[c] = COP | stamp
+        ident[c] = first_ident + placed
         disc_add(cops_seen, c, width, height, half_widths, masks, 1)
-    return n_add
+        placed += 1
+    return placed
+
+
+@njit(cache=True)
+def move_cops(
+    kind, ident, zones, cops_seen, width, height, half_widths, masks, source, target, n_move,
+    first_ident, stamp, key, a, b,
+):  # fmt: skip
+    """Move up to ``n_move`` random cops of zone ``source`` to random empty cells of zone
+    ``target`` (``zones`` labels every cell), drawing from the stream (key, a, b);
+    returns how many moved.
+
+    The moved cops get the identities ``first_ident`` on (an identity is a cell
+    occupant's label, not a person's record, for cops) and the ACTED bit ``stamp``.
+    """  # noqa: D205
+    state = new_stream(key, a, b)
+    n_source = 0
+    n_target_empty = 0
+    for c in range(kind.shape[0]):
+        if zones[c] == source and (kind[c] & KIND) == COP:
+            n_source += 1
+        elif zones[c] == target and kind[c] == EMPTY:
+            n_target_empty += 1
+    n_move = min(n_move, n_source, n_target_empty)
+    if n_move <= 0:
+        return 0
+    cells = np.empty(n_source, dtype=np.int64)
+    empties = np.empty(n_target_empty, dtype=np.int64)
+    i = 0
+    j = 0
+    for c in range(kind.shape[0]):
+        if zones[c] == source and (kind[c] & KIND) == COP:
+            cells[i] = c
+            i += 1
+        elif zones[c] == target and kind[c] == EMPTY:
+            empties[j] = c
+            j += 1
+    for m in range(n_move):
+        pick = m + below(state, n_source - m)
+        tmp = cells[m]
+        cells[m] = cells[pick]
+        cells[pick] = tmp
+        pick_cell = m + below(state, n_target_empty - m)
+        tmp = empties[m]
+        empties[m] = empties[pick_cell]
+        empties[pick_cell] = tmp
+        old = cells[m]
+        new = empties[m]
+        kind[old] = EMPTY
+        ident[old] = -1
+        disc_add(cops_seen, old, width, height, half_widths, masks, -1)
+        kind[new] = COP | stamp
+        ident[new] = first_ident + m
+        disc_add(cops_seen, new, width, height, half_widths, masks, 1)
+    return n_move

@@ -6,18 +6,22 @@
 The step reads like the model (Epstein 2002, Model I):
 
 1. `apply_timeline`: exogenous schedules of legitimacy, cops and maximum jail term;
-2. `activate`: every agent on the lattice, once, in the schedule's random order,
-   moves (rule M) and acts (citizens rule A, cops rule C);
-3. `serve_jail_terms`: arrestees go to jail, terms count down, the released return;
-4. `observe`: one row of the series.
+2. `street_step`, the street's tick (a model's street day):
+   - `activate`: every agent on the lattice, once, in the schedule's random order,
+     moves (rule M) and acts (citizens rule A, cops rule C);
+   - `serve_jail_terms`: arrestees go to jail, terms count down, the released return;
+3. `observe`: one row of the series.
+
+A model built on the engine (`uprising.models.belarus`) uses public methods and views
+only: `street_step`, `last_arrests`; `add_cops`, `remove_cops`, `move_cops`, each on a
+stream the caller names; the jail store `jail`; `n_identities`; the `lattice` view and
+`int_params` that its own compiled passes read.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol
 
 import numba
 import numpy as np
@@ -35,49 +39,8 @@ from uprising.engine.neighbourhood import lane_bits, offsets, row_half_widths, s
 from uprising.engine.rng import phase_keys
 from uprising.engine.rules import arrest_probability
 from uprising.engine.schedule import make_blocks
+from uprising.engine.state import SERIES_COLUMNS, InitialState, JailStore, Lattice, Series, Stream
 from uprising.engine.timeline import value_at
-
-SERIES_COLUMNS = ("tick", "active", "quiet", "jailed", "cops", "arrests", "switches", "legitimacy")
-
-
-@dataclass(frozen=True)
-class Series:
-    """The record of a run, one element per completed tick.
-
-    Attributes:
-        tick: the tick just completed, 1-based.
-        active: active citizens on the lattice at the end of the tick.
-        quiet: quiet citizens on the lattice (not jailed) at the end of the tick.
-        jailed: citizens in jail at the end of the tick (after releases).
-        cops: cops on the lattice.
-        arrests: arrests made during the tick.
-        switches: decisions during the tick that changed a citizen's public state.
-        legitimacy: legitimacy L in force during the tick.
-    """
-
-    tick: np.ndarray
-    active: np.ndarray
-    quiet: np.ndarray
-    jailed: np.ndarray
-    cops: np.ndarray
-    arrests: np.ndarray
-    switches: np.ndarray
-    legitimacy: np.ndarray
-
-    def columns(self) -> dict[str, np.ndarray]:
-        """The series as a dict of equal-length arrays, in `SERIES_COLUMNS` order."""
-        return {name: getattr(self, name) for name in SERIES_COLUMNS}
-
-    def __len__(self) -> int:
-        return len(self.tick)
-
-
-class InitialState(Protocol):
-    """A prepared lattice (see `uprising.population`): one entry per cell."""
-
-    kind: np.ndarray  # uint8: kernels.EMPTY, QUIET or COP
-    hardship: np.ndarray  # float32; negative for a convinced opponent (Modifiers)
-    risk_aversion: np.ndarray  # float32
 
 
 class Simulation:
@@ -92,6 +55,7 @@ class Simulation:
 
     Attributes:
         modifiers: the day's `Modifiers`; their defaults leave Model I as it is.
+        jail: the `JailStore` of citizens held off the lattice.
     """
 
     def __init__(
@@ -104,30 +68,30 @@ class Simulation:
         self._keys = phase_keys(seed)
         self._blocks = make_blocks(config)
         self._iparams = np.zeros(K.N_IPARAMS, dtype=np.int64)
-        self._iparams[K.I_WIDTH] = config.width
-        self._iparams[K.I_HEIGHT] = config.height
-        self._iparams[K.I_RATIO_RULE] = int(config.ratio_rule)
-        self._iparams[K.I_SELF_COUNT] = int(config.self_count)
-        self._iparams[K.I_ORDER] = int(config.order)
-        self._iparams[K.I_JAILED_MODE] = int(config.jailed_on_grid)
-        self._iparams[K.I_JAIL_TERM] = int(config.jail_term)
-        self._iparams[K.I_CITIZENS_MOVE] = int(config.citizens_move)
-        self._iparams[K.I_COPS_MOVE] = int(
-            config.citizens_move or config.cops_move_when_citizens_frozen
+        K.write_params(
+            self._iparams,
+            K.IPARAM,
+            width=config.width,
+            height=config.height,
+            ratio_rule=int(config.ratio_rule),
+            self_count=int(config.self_count),
+            order=int(config.order),
+            jailed_mode=int(config.jailed_on_grid),
+            jail_term=int(config.jail_term),
+            citizens_move=int(config.citizens_move),
+            cops_move=int(config.citizens_move or config.cops_move_when_citizens_frozen),
+            cop_to_arrestee=int(config.cop_moves_to_arrestee),
+            release_home=int(config.release_home),
         )
-        self._iparams[K.I_COP_TO_ARRESTEE] = int(config.cop_moves_to_arrestee)
-        self._iparams[K.I_RELEASE_HOME] = int(config.release_home)
+        k = config.arrest_constant
         self._fparams = np.zeros(K.N_FPARAMS, dtype=np.float64)
-        self._fparams[K.F_THRESHOLD] = config.threshold
-        self._fparams[K.F_ARREST_CONSTANT] = config.arrest_constant
+        K.write_params(self._fparams, K.FPARAM, threshold=config.threshold, arrest_constant=k)
         for q in range(K.P_TABLE_SIZE):  # P for integer ratios, by the engine's own rule
-            self._fparams[K.F_P_TABLE + q] = arrest_probability(
-                q, 1, config.arrest_constant, int(RatioRule.FLOOR)
-            )
+            self._fparams[K.FPARAM.p_table + q] = arrest_probability(q, 1, k, int(RatioRule.FLOOR))
         self._cit_hw = row_half_widths(config.neighbourhood, config.citizen_vision)
         self._cit_dx, self._cit_dy = offsets(config.neighbourhood, config.citizen_vision)
         self._cop_hw = row_half_widths(config.neighbourhood, config.cop_vision)
-        self._iparams[K.I_SAME_VISION] = int(np.array_equal(self._cit_hw, self._cop_hw))
+        self._iparams[K.IPARAM.same_vision] = int(np.array_equal(self._cit_hw, self._cop_hw))
         self._cop_dx, self._cop_dy = offsets(config.neighbourhood, config.cop_vision)
         self._cit_delta = self._cit_dy * config.width + self._cit_dx
         self._cop_delta = self._cop_dy * config.width + self._cop_dx
@@ -157,6 +121,7 @@ class Simulation:
         else:
             n_placed = self._place(initial)
         self._next_ident = int(n_placed)
+        self._no_zones = np.zeros(0, dtype=np.uint8)  # add_cops without zone labels
         # cops and active citizens within a citizen's vision of every cell (centre included)
         # (8- or 16-bit counts, padded so that they can be updated several at a time as
         # 64-bit words)
@@ -173,17 +138,13 @@ class Simulation:
         K.build_fields(
             self.cells, config.width, config.height, self._cit_hw, self.cops_seen, self.actives_seen
         )
+        self._lattice = Lattice(
+            self.cells, self.hardship, self.risk_aversion, self.ident, config.width,
+            config.height, self._cit_hw, self._masks, self._cops_words, self._actives_words,
+        )  # fmt: skip
         counts = K.count_kinds(self.cells)
         self.n_citizens = int(counts[K.QUIET])
-        # citizens held off the lattice (JailedOnGrid.REMOVED and TRANSPARENT)
-        cap = self.n_citizens
-        self.jail_hardship = np.zeros(cap, dtype=np.float32)
-        self.jail_risk = np.zeros(cap, dtype=np.float32)
-        self.jail_ident = np.zeros(cap, dtype=np.int32)
-        self.jail_time = np.zeros(cap, dtype=np.int32)
-        self.jail_home = np.zeros(cap, dtype=np.int64)
-        self.jail_tier = np.zeros(cap, dtype=np.uint8)  # 1: a criminal term (TWO_TIER)
-        self.n_jailed = 0
+        self.jail = JailStore.empty(self.n_citizens)
         nb = self._blocks.n_blocks
         self._arrests = np.zeros(nb, dtype=np.int64)
         self._switches = np.zeros(nb, dtype=np.int64)
@@ -212,10 +173,23 @@ class Simulation:
     def step(self) -> None:
         """Advance the run by one tick."""
         legitimacy, max_jail_term = self.apply_timeline()
+        self.street_step(legitimacy, max_jail_term)
+        self.observe(legitimacy)
+
+    def street_step(self, legitimacy: float, max_jail_term: float = math.inf) -> int:
+        """The street's tick: every agent moves and acts once, then the jail's day.
+
+        Args:
+            legitimacy: legitimacy L in force during the tick.
+            max_jail_term: the maximum jail term J, ticks (``math.inf``: no maximum).
+
+        Returns:
+            The arrests made during the tick (also `last_arrests` until the next tick).
+        """
         self.activate(legitimacy, max_jail_term)
         self.serve_jail_terms()
-        self.observe(legitimacy)
         self.tick += 1
+        return self.last_arrests
 
     def apply_timeline(self) -> tuple[float, float]:
         """Set this tick's legitimacy, cop count and maximum jail term."""
@@ -228,27 +202,16 @@ class Simulation:
             now = int(K.count_kinds(self.cells)[K.COP])
             key = self._keys["timeline"]
             if target < now:
-                K.remove_cops(
-                    self.cells, self.ident, self._cops_words, cfg.width, cfg.height, self._cit_hw,
-                    self._masks, now - target, key, self.tick,
-                )  # fmt: skip
+                self.remove_cops(now - target, (key, self.tick, 1))
             elif target > now:
-                previous = ((self.tick - 1) & 1) * K.ACTED
-                added = K.add_cops(
-                    self.cells, self.ident, self._cops_words, cfg.width, cfg.height,
-                    self._cit_hw, self._masks, target - now, self._next_ident, previous, key,
-                    self.tick,
-                )  # fmt: skip
-                self._next_ident += int(added)
+                self.add_cops(target - now, (key, self.tick, 2))
         return legitimacy, max_jail_term
 
     def activate(self, legitimacy: float, max_jail_term: float) -> None:
         """Every agent on the lattice moves and acts once, in the schedule's order."""
         blocks = self._blocks
-        self._fparams[K.F_LEGITIMACY] = legitimacy
-        self._fparams[K.F_MAX_JAIL_TERM] = (
-            max_jail_term if math.isfinite(max_jail_term) else np.finfo(np.float64).max
-        )
+        finite = max_jail_term if math.isfinite(max_jail_term) else np.finfo(np.float64).max
+        K.write_params(self._fparams, K.FPARAM, legitimacy=legitimacy, max_jail_term=finite)
         self._apply_modifiers()
         uses_jail_store = self.config.jailed_on_grid != JailedOnGrid.OCCUPIES
         if uses_jail_store:
@@ -284,21 +247,28 @@ class Simulation:
     def _apply_modifiers(self) -> None:
         """Write the day's `Modifiers` into the kernels' parameter vectors."""
         m = self.modifiers
-        self._fparams[K.F_HARDSHIP_SCALE] = m.hardship_scale
-        self._fparams[K.F_OPPONENT_LEGITIMACY] = m.opponent_legitimacy
-        self._fparams[K.F_PENALTY_WEIGHT] = m.penalty_weight
-        self._fparams[K.F_ARREST_RATE] = m.arrest_rate
-        self._fparams[K.F_CRIMINAL_SHARE] = m.criminal_share
-        self._fparams[K.F_PEER_COUNT] = m.peer_count
-        self._fparams[K.F_MEDIA_WEIGHT] = m.media_weight
-        self._fparams[K.F_NATIONAL_RATIO] = m.national_ratio
-        self._iparams[K.I_MEDIA_ACTIVES] = m.media_actives
-        self._iparams[K.I_ADMIN_MIN], self._iparams[K.I_ADMIN_MAX] = m.admin_term
-        self._iparams[K.I_CRIMINAL_MIN], self._iparams[K.I_CRIMINAL_MAX] = m.criminal_term
+        K.write_params(
+            self._fparams,
+            K.FPARAM,
+            hardship_scale=m.hardship_scale,
+            opponent_legitimacy=m.opponent_legitimacy,
+            penalty_weight=m.penalty_weight,
+            arrest_rate=m.arrest_rate,
+            criminal_share=m.criminal_share,
+            peer_count=m.peer_count,
+            media_weight=m.media_weight,
+            national_ratio=m.national_ratio,
+        )
+        ip = self._iparams
+        (admin_lo, admin_hi), (crime_lo, crime_hi) = m.admin_term, m.criminal_term
+        K.write_params(ip, K.IPARAM, media_actives=m.media_actives)
+        K.write_params(ip, K.IPARAM, admin_min=admin_lo, admin_max=admin_hi)
+        K.write_params(ip, K.IPARAM, criminal_min=crime_lo, criminal_max=crime_hi)
 
     def serve_jail_terms(self) -> None:
         """Jail this tick's arrestees, count terms down, release those who are done."""
-        self.n_jailed = int(
+        jail = self.jail
+        jail.n = int(
             K.serve_jail_terms(
                 self.cells,
                 self.hardship,
@@ -310,13 +280,8 @@ class Simulation:
                 self._buf_offset,
                 self._buf_count,
                 *self._buf,
-                self.jail_hardship,
-                self.jail_risk,
-                self.jail_ident,
-                self.jail_time,
-                self.jail_home,
-                self.jail_tier,
-                self.n_jailed,
+                *jail.arrays(),
+                jail.n,
                 self._keys["jail"],
                 self.tick,
                 self._cit_dx,
@@ -325,18 +290,87 @@ class Simulation:
         )
 
     def observe(self, legitimacy: float) -> None:
-        """Append this tick's row to the series."""
+        """Append the row of the tick just completed to the series."""
         count = K.count_kinds_parallel if self._blocks.parallel else K.count_kinds
         counts = count(self.cells)
         row = self._history
-        row["tick"].append(self.tick + 1)
+        row["tick"].append(self.tick)
         row["active"].append(int(counts[K.ACTIVE]))
         row["quiet"].append(int(counts[K.QUIET]))
-        row["jailed"].append(int(counts[K.JAILED]) + self.n_jailed)
+        row["jailed"].append(int(counts[K.JAILED]) + self.jail.n)
         row["cops"].append(int(counts[K.COP]))
-        row["arrests"].append(int(self._arrests.sum()))
+        row["arrests"].append(self.last_arrests)
         row["switches"].append(int(self._switches.sum()))
         row["legitimacy"].append(float(legitimacy))
+
+    # -- what a model changes between ticks ----------------------------------------------
+
+    def remove_cops(self, n: int, stream: Stream) -> int:
+        """Take up to ``n`` uniformly chosen cops off the lattice; returns how many left.
+
+        Args:
+            n: cops to remove.
+            stream: the (key, a, b) stream the choice draws from.
+        """
+        key, a, b = stream
+        cfg = self.config
+        return int(
+            K.remove_cops(
+                self.cells, self.ident, self._cops_words, cfg.width, cfg.height, self._cit_hw,
+                self._masks, n, key, a, b,
+            )
+        )  # fmt: skip
+
+    def add_cops(
+        self, n: int, stream: Stream, zones: np.ndarray | None = None, zone: int = -1
+    ) -> int:
+        """Put up to ``n`` new cops on random empty cells; returns how many were placed.
+
+        A new cop gets a new identity and acts in the next tick.
+
+        Args:
+            n: cops to add.
+            stream: the (key, a, b) stream the cells are drawn from.
+            zones: a label per cell (e.g. a region code); None: no labels.
+            zone: place the cops only on cells labelled ``zone`` (-1: anywhere).
+        """
+        key, a, b = stream
+        cfg = self.config
+        labels = self._no_zones if zones is None else zones
+        placed = int(
+            K.add_cops(
+                self.cells, self.ident, self._cops_words, cfg.width, cfg.height, self._cit_hw,
+                self._masks, labels, zone, n, self._next_ident, self._next_stamp(), key, a, b,
+            )
+        )  # fmt: skip
+        self._next_ident += placed
+        return placed
+
+    def move_cops(self, zones: np.ndarray, source: int, target: int, n: int, stream: Stream) -> int:
+        """Move up to ``n`` random cops of zone ``source`` to random empty cells of zone
+        ``target``; returns how many moved.
+
+        A moved cop gets a new identity (a cop's identity labels a cell's occupant, not
+        a person) and acts in the next tick.
+
+        Args:
+            zones: a label per cell (e.g. a region code).
+            source: the zone the cops leave.
+            target: the zone they go to.
+            n: cops to move.
+            stream: the (key, a, b) stream the cops and cells are drawn from.
+        """  # noqa: D205
+        key, a, b = stream
+        cfg = self.config
+        moved = int(
+            K.move_cops(
+                self.cells, self.ident, zones, self._cops_words, cfg.width, cfg.height,
+                self._cit_hw, self._masks, source, target, n, self._next_ident,
+                self._next_stamp(), key, a, b,
+            )
+        )  # fmt: skip
+        self._next_ident += moved
+        return moved
 
     # -- running and reading ------------------------------------------------------------
 
@@ -364,6 +398,37 @@ class Simulation:
         return Series(**cols)
 
     @property
+    def last_arrests(self) -> int:
+        """Arrests made during the last completed tick (0 before the first)."""
+        return int(self._arrests.sum())
+
+    @property
+    def n_identities(self) -> int:
+        """Identities issued so far (citizens and cops, those gone included)."""
+        return self._next_ident
+
+    @property
+    def n_jailed(self) -> int:
+        """Citizens held off the lattice (`jail.n`)."""
+        return self.jail.n
+
+    @property
+    def lattice(self) -> Lattice:
+        """Views of the lattice and its maintained fields, for a model's compiled passes."""
+        return self._lattice
+
+    @property
+    def int_params(self) -> np.ndarray:
+        """The kernels' integer parameter vector (`kernels.IPARAM`), to read only: a
+        model's pass that draws jail terms as the engine does reads its term ranges."""  # noqa: D205, D209
+        return self._iparams
+
+    @property
+    def parallel(self) -> bool:
+        """Whether the tick runs its blocks in parallel phases (`schedule.make_blocks`)."""
+        return self._blocks.parallel
+
+    @property
     def n_agents(self) -> int:
         """Citizens (free or jailed) and cops now in the run."""
         return self.n_citizens + int(K.count_kinds(self.cells)[K.COP])
@@ -382,6 +447,11 @@ class Simulation:
         """The ACTED bit value of the tick now running (tick parity)."""
         return (self.tick & 1) * K.ACTED
 
+    def _next_stamp(self) -> int:
+        """The ACTED bit of an agent placed between ticks: the parity opposite to that of
+        the next tick, so that it acts in it."""  # noqa: D205, D209
+        return ((self.tick - 1) & 1) * K.ACTED
+
     def citizens(self) -> dict[str, np.ndarray]:
         """Every citizen, sorted by identity: ``ident``, ``hardship``, ``risk_aversion``,
         ``state`` (0 quiet, 1 active, 2 jailed) and ``cell`` (-1 when off the lattice).
@@ -389,11 +459,12 @@ class Simulation:
         kind = self.kind
         on = np.flatnonzero((kind == K.QUIET) | (kind == K.ACTIVE) | (kind == K.JAILED))
         state_of = np.array([0, 0, 1, 0, 2], dtype=np.int8)
-        m = self.n_jailed
+        jail = self.jail
+        m = jail.n
         table = {
-            "ident": np.concatenate([self.ident[on], self.jail_ident[:m]]),
-            "hardship": np.concatenate([self.hardship[on], self.jail_hardship[:m]]),
-            "risk_aversion": np.concatenate([self.risk_aversion[on], self.jail_risk[:m]]),
+            "ident": np.concatenate([self.ident[on], jail.ident[:m]]),
+            "hardship": np.concatenate([self.hardship[on], jail.hardship[:m]]),
+            "risk_aversion": np.concatenate([self.risk_aversion[on], jail.risk_aversion[:m]]),
             "state": np.concatenate([state_of[kind[on]], np.full(m, 2, dtype=np.int8)]),
             "cell": np.concatenate([on, np.full(m, -1, dtype=np.int64)]),
         }
@@ -413,8 +484,7 @@ class Simulation:
         """Bytes held by the run's state arrays (lattice, jail and scratch)."""
         arrays = [
             self.cells, self.hardship, self.risk_aversion, self.ident,
-            self.jail_left, self._cops_field, self._actives_field, self.jail_hardship,
-            self.jail_risk, self.jail_ident, self.jail_time, self.jail_home, self.jail_tier,
+            self.jail_left, self._cops_field, self._actives_field, *self.jail.arrays(),
             *getattr(self, "_buf", ()),
         ]  # fmt: skip
         return int(sum(a.nbytes for a in arrays))
@@ -425,4 +495,4 @@ def set_threads(n: int) -> None:
     numba.set_num_threads(n)
 
 
-__all__ = ["SERIES_COLUMNS", "Series", "Simulation", "set_threads"]
+__all__ = ["Simulation", "set_threads"]

@@ -1,8 +1,8 @@
 """Models built on the engine.
 
-- `belarus`: `BelarusModel`, the Epstein core on a lattice laid out like the country,
-  coupled to the regime layer, one day per step.
-- `belarus_kernels`: the compiled daily pass over citizens and the moves of police.
+- `belarus`: the Belarus model (package): `BelarusModel`, the Epstein core on a lattice
+  laid out like the country, coupled to the regime layer, one day per step; its
+  compiled daily pass is `belarus.kernels`.
 - `regime`: the regime layer (economy, revenue, selectorate, loyalty cascades, policy).
 - `drivers`: a scenario's dated events as daily paths.
 """
