@@ -252,7 +252,13 @@ def _outputs(scenario) -> dict[str, Any]:
         result = BelarusModel(scenario).run()
         out: dict[str, Any] = dict(result.series)
         outcome = result.outcome
-        out["outcome"] = (outcome.status, outcome.date, outcome.channel, outcome.day)
+        out["outcome"] = (
+            outcome.status,
+            outcome.date,
+            outcome.channel,
+            outcome.day,
+            outcome.successor,
+        )
     else:
         series = Simulation(to_engine_config(scenario), seed=scenario.run.seed).run(
             scenario.run.steps

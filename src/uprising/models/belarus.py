@@ -65,6 +65,8 @@ class Outcome:
         channel: one of `CHANNELS` (None when it holds).
         readiness: the opposition's readiness on that day (or on the last day).
         day: index of that day (0-based), or the number of days run.
+        successor: what follows the fall, ``"democracy"`` or ``"autocracy"``
+            (`uprising.models.regime.successor`; None when it holds).
     """
 
     status: str
@@ -72,6 +74,7 @@ class Outcome:
     channel: str | None
     readiness: float
     day: int
+    successor: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The outcome as JSON-ready values."""
@@ -81,6 +84,7 @@ class Outcome:
             "channel": self.channel,
             "readiness": round(self.readiness, 4),
             "days": self.day,
+            "successor": self.successor,
         }
 
 
@@ -133,7 +137,9 @@ class BelarusModel:
         self.days = s.run.days if days is None else int(days)
         # one owner of randomness: a child of the root seed per component
         root = np.random.SeedSequence(self.seed)
-        population_seed, regime_seed, engine_seed, pass_seed, deploy_seed = root.spawn(5)
+        population_seed, regime_seed, engine_seed, pass_seed, deploy_seed, self._successor_seed = (
+            root.spawn(6)
+        )
         pop = s.population
         self.layout: Layout = build_layout(
             self.scale,
@@ -215,6 +221,7 @@ class BelarusModel:
             sanctions=d0["sanctions"],
             western_recognition=d0["western_recognition"],
             repression=self.repression,
+            readiness=d0["opposition_readiness"],
         )
         # officers already out at rest (the regime layer's day-0 equilibrium) are not on
         # the street either
@@ -501,12 +508,15 @@ class BelarusModel:
         self._yesterday = {"active": active, "detentions": detentions}
 
     def check_fall(self) -> None:
-        """Whether the regime fell today, and through which channel (first one wins).
+        """Whether the regime fell today, through which channel, and what follows.
 
         security_defection: the share of officers who defected reaches
-        defection_fall_share; elite_split: the elite's reaches elite_fall_share;
-        mobilisation: the mean participants over the window reach mobilisation_ratio x
-        the loyal officers (thresholds: [fall], `uprising.models.regime.fall_margins`).
+        defection_fall_share; elite_split: the elite's reaches elite_fall_share while the
+        forces hold (the model's coup); mobilisation: the mean participants over the
+        window reach mobilisation_ratio x the loyal officers (thresholds: [fall],
+        `uprising.models.regime.fall_margins`, `fall_channel`). The successor,
+        democracy or a new autocracy, is drawn once from readiness
+        (`uprising.models.regime.successor`).
         """
         if self.outcome is not None:
             return
@@ -519,16 +529,19 @@ class BelarusModel:
             defection_share=self.regime.defection_share if on.security_loyalty else 0.0,
             elite_share=self.regime.elite_share if on.elite_loyalty else 0.0,
         )
-        channel = None
-        if margins.defection <= 0:
-            channel = "security_defection"
-        elif margins.elite <= 0:
-            channel = "elite_split"
-        elif margins.mobilisation <= 0 and len(window) == window.maxlen:
-            channel = "mobilisation"
+        full = len(window) == window.maxlen
+        channel = R.fall_channel(
+            margins.defection, margins.elite, margins.mobilisation if full else 1.0
+        )
         if channel is not None:
+            readiness = self._today["readiness"]
             self.outcome = Outcome(
-                "falls", self.drivers.date(self.day), channel, self._today["readiness"], self.day
+                "falls",
+                self.drivers.date(self.day),
+                channel,
+                readiness,
+                self.day,
+                R.successor(self.params, readiness, self._successor_seed),
             )
 
     def choose_policy(self, drv: dict[str, float]) -> None:
@@ -631,7 +644,10 @@ class BelarusModel:
             legitimacy=self.legitimacy,
             russian_support=drv["russian_support"],
             sanctions=drv["sanctions"],
+            russian_growth=drv["russian_growth"],
+            russian_inflation=drv["russian_inflation"],
             western_recognition=drv["western_recognition"],
+            readiness=self._readiness(drv),
             participants_share=self._yesterday["active"] / citizens,
             participants=(sum(window) / len(window)) if window else 0.0,
             loyal_forces=self._cops_now(),
