@@ -209,7 +209,13 @@ def test_belarus_2022_initial_state():
     assert s.legitimacy.initial < load_scenario("belarus-2020").legitimacy.initial
     assert s.opposition.readiness == 0.3
     on_day_0 = {e.variable: e.value for e in s.events if e.date == s.run.start}
-    assert on_day_0 == {"sanctions": 2.0, "russian_support": 1.0, "western_recognition": 0.3}
+    assert on_day_0 == {
+        "sanctions": 2.0,
+        "russian_support": 1.0,
+        "western_recognition": 0.3,
+        "russian_growth": -1.2,
+        "russian_inflation": 11.9,
+    }
 
 
 EXPECTED_DIFFERENCES = {
@@ -692,7 +698,7 @@ def test_overrides_apply_to_belarus_scenarios():
         ("run.start=tomorrow", 'run.start = "tomorrow": must be a date'),
         (
             "run.start=2020-08-10",
-            "--set run.start=2020-08-10: events[0].date = 2020-08-09 ('election night'): "
+            "--set run.start=2020-08-10: events[0].date = 2020-08-01 ('Russian growth 2020'): "
             "before the run starts (2020-08-10)",
         ),
         ("run.scale", "--set run.scale: expected name=value, e.g. run.scale=0.02"),

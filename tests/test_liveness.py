@@ -61,8 +61,9 @@ SCALE = 0.001
 HORIZON = {"epstein-run2": 300, "belarus-2020": 150, "belarus-2022": 200, "russia-defeat": 420}
 """Ticks (days) run per scenario: belarus-2020 from 1 Aug to 28 Dec 2020 (the election
 shock and the autumn marches), belarus-2022 and its variants to 19 Apr 2023 (past every
-variant's first event), russia-defeat to 24 Nov 2023 (past its fall by mobilisation on
-11 Nov 2023 with this seed and scale); other scenarios run as long as their reference."""
+variant's first event), russia-defeat to 24 Nov 2023 (almost a year of Russia's falling
+support; it holds there with this seed and scale); other scenarios run as long as their
+reference."""
 
 VALUES: dict[str, Any] = {
     "run.scale": 0.002,  # the plausible range's far end (1) is the national lattice
@@ -89,12 +90,16 @@ CONTEXT: dict[str, tuple[str, ...]] = {
     # the 40 x 40 torus is smaller than one 64-cell block: blocked is random there
     "schedule.activation": ("grid.width=128", "grid.height=128"),
     "schedule.block_size": ("grid.width=128", "grid.height=128"),
-    # at 9,400 citizens the default daily probability 1e-5 gives no sabotage in 150 days
-    "sabotage.catch_probability": ("sabotage.probability=0.001",),
+    # at 9,400 citizens the default daily probability 1e-5 gives no sabotage in 150 days,
+    # and 1e-3 gives one act or none by chance: a lower grievance floor (0.4) makes a dozen
+    "sabotage.probability": ("sabotage.grievance_min=0.4",),
+    "sabotage.catch_probability": ("sabotage.probability=0.001", "sabotage.grievance_min=0.4"),
     "security.cost_cut_per_sabotage": ("sabotage.probability=0.001",),
-    "mechanisms.sabotage": ("sabotage.probability=0.001",),
+    "mechanisms.sabotage": ("sabotage.probability=0.001", "sabotage.grievance_min=0.4"),
     # ... and the default retroactive rate 2e-5 no retroactive arrest
     "mechanisms.retroactive_repression": ("repression.retroactive_rate=0.005",),
+    "repression.retroactive_criminal_share": ("repression.retroactive_rate=0.005",),
+    "mechanisms.targeted_repression": ("repression.retroactive_rate=0.005",),
     # ... and 2 % of a region's few dozen cops rounds to no redeployment
     "mechanisms.redeployment": ("security.redeploy_share=0.1",),
 }
@@ -133,6 +138,10 @@ _NO_FALL_NEAR = (
     "checked once by hand), far from the plausible 0.1-0.7: the regime never nears this "
     "fall condition"
 )
+_SUCCESSOR = (
+    "read only on the day of a fall, to draw the successor, and the regime does not fall in "
+    "150 days of 2020 (the draw is tested in tests/test_regime_causal.py)"
+)
 _SELECTORATE = (
     "the selectorate's slack K = R delta (1 - w) / (1 - delta w) reaches the model only as "
     "the pay index K(t) / K(0), in which the factor of w and delta cancels"
@@ -158,18 +167,21 @@ INERT: dict[str, str] = {
     "belarus-2020:regime.may_deploy_troops": _FIXED_POLICY,
     "belarus-2022:regime.may_deploy_troops": _NO_TROOPS_CHOSEN,
     "belarus-2020:emigration.readiness_per_aid": _SMALL_AID,
-    "opposition-ready:emigration.readiness_per_aid": _SMALL_AID,
     "belarus-2020:security.cost_cut_per_sabotage": "even with sabotage at 1e-3 a day (2 acts "
     "in 150 days at this scale) the cut of the officers' cost after an act changes no "
     "officer's defection (one in the run, with or without the cut)",
-    "belarus-2022:opposition.readiness": "readiness acts only on days with a call to "
-    "protest, and belarus-2022 has none (live on belarus-2020 and opposition-ready)",
     "belarus-2020:fall.mobilisation_ratio": "no fall in 150 days of 2020 at any plausible "
     "ratio (live on russia-defeat)",
     "belarus-2020:fall.mobilisation_window_days": "no fall in 150 days of 2020 (live on "
     "russia-defeat)",
     "belarus-2020:fall.defection_fall_share": _NO_FALL_NEAR,
     "belarus-2020:fall.elite_fall_share": _NO_FALL_NEAR,
+    "belarus-2020:fall.democracy_base_rate": _SUCCESSOR,
+    "belarus-2020:fall.transition_per_readiness": _SUCCESSOR,
+    "russia-defeat:fall.mobilisation_window_days": "russia-defeat holds for 420 days at this "
+    "seed and scale (even at fall.mobilisation_ratio 3), and no window of 1-30 days changes "
+    "a fall or the optimising regime's choice (fall.mobilisation_ratio stays live through "
+    "that choice)",
 }
 """``scenario:parameter`` -> why moving the parameter changes no output there."""
 
@@ -252,7 +264,13 @@ def _outputs(scenario) -> dict[str, Any]:
         result = BelarusModel(scenario).run()
         out: dict[str, Any] = dict(result.series)
         outcome = result.outcome
-        out["outcome"] = (outcome.status, outcome.date, outcome.channel, outcome.day)
+        out["outcome"] = (
+            outcome.status,
+            outcome.date,
+            outcome.channel,
+            outcome.day,
+            outcome.successor,
+        )
     else:
         series = Simulation(to_engine_config(scenario), seed=scenario.run.seed).run(
             scenario.run.steps

@@ -107,6 +107,7 @@ def test_every_regime_parameter_is_read_by_the_regime_layer():
             tracked = cls(**dataclasses.asdict(model.params))
             cls.recording = True
             R.initial_state(tracked, model.cops_start, 1)  # the draws of day 0
+            R.successor(tracked, 0.5, 1)  # the draw at a fall (these runs hold)
             model.params = tracked
             model.run()
             cls.recording = False

@@ -48,7 +48,9 @@ class BelarusModel(RegimePhases, StreetPhases, Observation):
         self.days = s.run.days if days is None else int(days)
         # one owner of randomness: a child of the root seed per component
         root = np.random.SeedSequence(self.seed)
-        population_seed, regime_seed, engine_seed, pass_seed, deploy_seed = root.spawn(5)
+        population_seed, regime_seed, engine_seed, pass_seed, deploy_seed, self._successor_seed = (
+            root.spawn(6)
+        )
         self.layout, self.config, self.sim = build_engine(
             s, self.scale, population_seed, engine_seed
         )
@@ -87,6 +89,7 @@ class BelarusModel(RegimePhases, StreetPhases, Observation):
             sanctions=d0["sanctions"],
             western_recognition=d0["western_recognition"],
             repression=self.repression,
+            readiness=d0["opposition_readiness"],
         )
         # officers already out at rest (the regime layer's day-0 equilibrium) are not on
         # the street either

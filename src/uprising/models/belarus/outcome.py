@@ -21,6 +21,8 @@ class Outcome:
         channel: one of `CHANNELS` (None when it holds).
         readiness: the opposition's readiness on that day (or on the last day).
         day: index of that day (0-based), or the number of days run.
+        successor: what follows the fall, ``"democracy"`` or ``"autocracy"``
+            (`uprising.models.regime.successor`; None when it holds).
     """
 
     status: str
@@ -28,6 +30,7 @@ class Outcome:
     channel: str | None
     readiness: float
     day: int
+    successor: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The outcome as JSON-ready values."""
@@ -37,6 +40,7 @@ class Outcome:
             "channel": self.channel,
             "readiness": round(self.readiness, 4),
             "days": self.day,
+            "successor": self.successor,
         }
 
 

@@ -51,12 +51,15 @@ class RegimePhases:
         return day
 
     def check_fall(self) -> None:
-        """Whether the regime fell today, and through which channel (first one wins).
+        """Whether the regime fell today, through which channel, and what follows.
 
         security_defection: the share of officers who defected reaches
-        defection_fall_share; elite_split: the elite's reaches elite_fall_share;
-        mobilisation: the mean participants over the window reach mobilisation_ratio x
-        the loyal officers (thresholds: [fall], `uprising.models.regime.fall_margins`).
+        defection_fall_share; elite_split: the elite's reaches elite_fall_share while the
+        forces hold (the model's coup); mobilisation: the mean participants over the
+        window reach mobilisation_ratio x the loyal officers (thresholds: [fall],
+        `uprising.models.regime.fall_margins`, `fall_channel`). The successor,
+        democracy or a new autocracy, is drawn once from readiness
+        (`uprising.models.regime.successor`).
         """
         if self.outcome is not None:
             return
@@ -69,16 +72,19 @@ class RegimePhases:
             defection_share=self.regime.defection_share if on.security_loyalty else 0.0,
             elite_share=self.regime.elite_share if on.elite_loyalty else 0.0,
         )
-        channel = None
-        if margins.defection <= 0:
-            channel = "security_defection"
-        elif margins.elite <= 0:
-            channel = "elite_split"
-        elif margins.mobilisation <= 0 and len(window) == window.maxlen:
-            channel = "mobilisation"
+        full = len(window) == window.maxlen
+        channel = R.fall_channel(
+            margins.defection, margins.elite, margins.mobilisation if full else 1.0
+        )
         if channel is not None:
+            readiness = self._today["readiness"]
             self.outcome = Outcome(
-                "falls", self.drivers.date(self.day), channel, self._today["readiness"], self.day
+                "falls",
+                self.drivers.date(self.day),
+                channel,
+                readiness,
+                self.day,
+                R.successor(self.params, readiness, self._successor_seed),
             )
 
     def choose_policy(self, drv: dict[str, float]) -> None:
@@ -114,7 +120,10 @@ class RegimePhases:
             legitimacy=self.legitimacy,
             russian_support=drv["russian_support"],
             sanctions=drv["sanctions"],
+            russian_growth=drv["russian_growth"],
+            russian_inflation=drv["russian_inflation"],
             western_recognition=drv["western_recognition"],
+            readiness=self._readiness(drv),
             participants_share=self._yesterday["active"] / citizens,
             participants=(sum(window) / len(window)) if window else 0.0,
             loyal_forces=self._cops_now(),

@@ -8,6 +8,8 @@
   of officers, solved as a Granovetter (1978) cascade that never goes back (a resigned
   officer does not return).
 - Elite loyalty (`elite_cost_factor`): the same construction for the winning coalition.
+- Russia's backstop (`expected_backstop`): the share of the threat officers and elite
+  expect Moscow to remove, which raises both cascades' thresholds.
 """
 
 from __future__ import annotations
@@ -126,16 +128,20 @@ def officer_cost_factor(
     participants_share: float,
     troops_abroad: bool,
     sabotage_recent: float,
+    readiness: float = 0.0,
 ) -> float:
     """Common multiplier of all officers' base costs today: c_j(t) = c_j * factor (B.4).
 
     factor = (1 + cost_per_legitimacy_loss * max(0, legitimacy_start - L))
              * (1 + cost_per_crowd * crowd) * (1 + cost_if_troops_abroad * troops)
-             * (1 - cost_cut_per_sabotage * min(1, sabotage_recent)),
+             * (1 - cost_cut_per_sabotage * min(1, sabotage_recent))
+             * (1 + cost_per_readiness * readiness),
     crowd = participants_share / 0.035. Operationalisation of Dragu & Lupu (2018) in
     MODEL_BRIEF.md 3.2(a): a larger, more legitimate-looking opposition and an unpopular
-    war raise the cost of repressing; sabotage (radical flank, Moro 2016) lowers it. The
-    multiplicative form and every coefficient are assumptions.
+    war raise the cost of repressing; sabotage (radical flank, Moro 2016) lowers it; a
+    ready opposition (organisation, a transition plan) makes defecting to it less costly
+    and staying loyal more (Chenoweth & Stephan 2011, ch. 2). The multiplicative form and
+    every coefficient are assumptions.
 
     Args:
         params: Regime parameters.
@@ -144,6 +150,7 @@ def officer_cost_factor(
         troops_abroad: Whether troops are abroad.
         sabotage_recent: Sabotage events in the last 30 days per 1e6 people (capped at 1
             here).
+        readiness: The opposition's readiness in [0, 1].
 
     Returns:
         The cost factor (>= 0).
@@ -155,26 +162,34 @@ def officer_cost_factor(
         * (1.0 + params.cost_per_crowd * crowd_index(participants_share))
         * (1.0 + (params.cost_if_troops_abroad if troops_abroad else 0.0))
         * (1.0 - params.cost_cut_per_sabotage * sabotage)
+        * (1.0 + params.cost_per_readiness * readiness)
     )
 
 
 def elite_cost_factor(
-    params: RegimeParams, legitimacy: float, pay_index: float, western_recognition: float
+    params: RegimeParams,
+    legitimacy: float,
+    pay_index: float,
+    western_recognition: float,
+    readiness: float = 0.0,
 ) -> float:
     """Common multiplier of all elite members' base costs today (docs/MODEL.md: elite loyalty).
 
     factor = (1 + cost_per_shortfall * max(0, 1 - pay_index))
              * (1 + cost_per_recognition * omega)
-             * (1 + cost_per_legitimacy_loss * max(0, legitimacy_start - L)).
+             * (1 + cost_per_legitimacy_loss * max(0, legitimacy_start - L))
+             * (1 + cost_per_readiness * readiness).
     The selectorate logic (MODEL_BRIEF.md 3.1: "when K cannot cover W g*, coalition
     members defect") put into the Dragu & Lupu threshold form of 3.2(a); the form and
-    coefficients are assumptions.
+    coefficients are assumptions; the readiness term as for officers (Chenoweth & Stephan
+    2011, ch. 2).
 
     Args:
         params: Regime parameters.
         legitimacy: L(t).
         pay_index: K(t) / K(0).
         western_recognition: omega in [0, 1], Western recognition of the opposition.
+        readiness: The opposition's readiness in [0, 1].
 
     Returns:
         The cost factor (>= 0).
@@ -185,20 +200,45 @@ def elite_cost_factor(
         (1.0 + params.cost_per_shortfall * shortfall)
         * (1.0 + params.cost_per_recognition * western_recognition)
         * (1.0 + params.cost_per_legitimacy_loss * loss)
+        * (1.0 + params.cost_per_readiness * readiness)
     )
 
 
-def thresholds(costs: np.ndarray, punishment: float) -> np.ndarray:
-    """Defection thresholds theta_j = max(0, 1 - c_j / p) (MODEL_BRIEF.md 3.2a).
+def expected_backstop(params: RegimeParams, russian_support: float) -> float:
+    """The backstop B that officers and elite expect from Russia (docs/MODEL.md: security loyalty).
 
-    Dragu & Lupu (2018), operationalised in the brief: disobedience is punished with
-    p (1 - d), so j defects once the defected share d reaches 1 - c_j / p; theta is the
-    Granovetter threshold (brief 2.1) in shares. A punishment p <= 0 (no pay left to
-    lose) makes every threshold 0.
+    B = russian_backstop * min(1, rho). Russia's decision rule: Moscow stands behind
+    the regime with its police reserve and crisis loans (27 Aug 2020: Putin's reserve of
+    police for Belarus; 14 Sep 2020: the Sochi loan, calibration CSV) to the extent that
+    it still backs it at all, measured by the support index rho; a Russia that cuts its
+    support (``russia-defeat``) withdraws the backstop with it. The proportional form is
+    an assumption.
+
+    Args:
+        params: Regime parameters.
+        russian_support: rho.
+
+    Returns:
+        B in [0, russian_backstop].
+    """
+    return params.russian_backstop * min(1.0, max(0.0, russian_support))
+
+
+def thresholds(costs: np.ndarray, punishment: float, backstop: float = 0.0) -> np.ndarray:
+    """Defection thresholds theta_j = min(1, max(0, 1 - c_j / p) / (1 - B)) (Dragu & Lupu 2018).
+
+    Dragu & Lupu (2018), operationalised in MODEL_BRIEF.md 3.2a: disobedience is punished
+    with p (1 - d), so j defects once the defected share d reaches 1 - c_j / p; theta is
+    the Granovetter threshold (brief 2.1) in shares. With an outside backstop B (Russia's
+    police reserve, `expected_backstop`) the regime keeps punishing as if only (1 - B) d
+    had defected: punishment p (1 - (1 - B) d), so the threshold becomes
+    (1 - c_j / p) / (1 - B), capped at 1. A punishment p <= 0 (no pay left to lose)
+    makes every threshold 0.
 
     Args:
         costs: Today's costs c_j(t) (any order, >= 0).
         punishment: p(t).
+        backstop: B in [0, 1).
 
     Returns:
         float64 array of thresholds in [0, 1], in the order of ``costs``.
@@ -206,27 +246,31 @@ def thresholds(costs: np.ndarray, punishment: float) -> np.ndarray:
     costs = np.asarray(costs, dtype=np.float64)
     if not punishment > 0:
         return np.zeros_like(costs)
-    return np.maximum(0.0, 1.0 - costs / punishment)
+    theta = np.maximum(0.0, 1.0 - costs / punishment)
+    if backstop > 0.0:
+        theta = np.minimum(1.0, theta / (1.0 - backstop))
+    return theta
 
 
 def sorted_thresholds(
-    sorted_base_costs: np.ndarray, factor: float, punishment: float
+    sorted_base_costs: np.ndarray, factor: float, punishment: float, backstop: float = 0.0
 ) -> np.ndarray:
     """Today's thresholds in ascending order, from base costs sorted ascending (B.4).
 
-    theta_j = max(0, 1 - c_j * factor / p). Every step of that map is a correctly rounded
-    monotone operation, so ascending costs give descending thresholds and reversing them
-    sorts them: O(n) per day instead of a sort.
+    theta_j = min(1, max(0, 1 - c_j * factor / p) / (1 - B)) (`thresholds`). Every step
+    of that map is a correctly rounded monotone operation, so ascending costs give
+    descending thresholds and reversing them sorts them: O(n) per day instead of a sort.
 
     Args:
         sorted_base_costs: Base costs c_j, ascending (as `draw_base_costs` returns them).
         factor: Today's common cost factor (>= 0).
         punishment: p(t).
+        backstop: B in [0, 1) (`expected_backstop`).
 
     Returns:
         Ascending float64 thresholds (a reversed view).
     """
-    return thresholds(sorted_base_costs * factor, punishment)[::-1]
+    return thresholds(sorted_base_costs * factor, punishment, backstop)[::-1]
 
 
 def cascade(sorted_thetas: np.ndarray, start: int) -> int:
@@ -271,6 +315,7 @@ __all__ = [
     "crowd_index",
     "draw_base_costs",
     "elite_cost_factor",
+    "expected_backstop",
     "officer_cost_factor",
     "selectorate_slack",
     "sorted_thresholds",

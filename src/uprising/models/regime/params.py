@@ -30,7 +30,7 @@ class RegimeParams:
     and two of ``[legitimacy]``; each field names its own in `SCENARIO_PATHS`), so
     every value in a run is the scenario's.
     The defaults below are the regime layer's own, used by its tests; seven differ from
-    belarus-2020's hand-set values (growth_per_sanctions, hardship_per_output_loss,
+    belarus-2020's values (inflation_per_sanctions, hardship_per_output_loss,
     cost_per_shortfall, officer_cost_median, cost_per_legitimacy_loss, cost_per_crowd,
     legitimacy_per_detention_share): `uprising show belarus-2020` lists those.
     "Assumption" marks an uncalibrated value.
@@ -50,11 +50,26 @@ class RegimeParams:
             year. 10.0; plausible 0-30. Assumption.
         inflation_per_sanctions: Inflation per unit of sigma, percent per year. 3.0;
             plausible 0-10. Assumption.
-        hardship_per_output_loss: Hardship index per unit of output lost (1 - Y),
-            dimensionless. 2.0; plausible 0-5. Assumption (form ours; Lagi et al. 2011
-            anchor, MODEL_BRIEF.md section 4).
-        hardship_per_inflation: Hardship index per unit of excess inflation (as a
-            fraction per year), dimensionless. 1.0; plausible 0-3. Assumption.
+        hardship_per_output_loss: Hardship index per unit of output shortfall against
+            the expected output (1 - Y / Y_e), dimensionless. 2.0; plausible 0-5.
+            Assumption (relative deprivation, Gurr 1970; Lagi et al. 2011 anchor).
+        hardship_per_inflation: Hardship index per unit of inflation above the expected
+            (as a fraction per year), dimensionless. 1.0; plausible 0-5. Assumption.
+        russian_growth_base: Russia's real growth at which Belarus grows at
+            ``gdp_growth_base``, percent per year. 2.2; plausible 1-3. Rosstat 2019.
+        growth_per_russian_growth: Belarusian growth per point of Russian growth above
+            its base. 0.55; plausible 0.3-1.0. DERIVED: exports to Russia 41 % of
+            exports (calibration CSV) x exports ~2/3 of GDP x income elasticity of
+            import demand ~2 (Houthakker & Magee 1969).
+        russian_inflation_base: Russia's CPI inflation at which Belarus has
+            ``inflation_base``, percent per year. 3.0; plausible 2-5. Rosstat Dec/Dec 2019.
+        inflation_per_russian_inflation: Pass-through of Russian inflation, points per
+            point. 1.0; plausible 0.5-1.2. Russia 57 % of imports (calibration CSV);
+            Belstat vs Rosstat 2019-21 gaps of 1.6-2.5 points.
+        reorientation_days: Time constant of the absorption of sanctions by trade
+            reorientation, days. 365; plausible 180-1095. Assumption.
+        expectation_days: Time constant of adaptive expectations of output and
+            inflation, days. 365; plausible 90-730. Assumption (Cagan 1956 form).
         revenue_share_of_gdp: Share of GDP the regime controls as revenue. 0.3;
             plausible 0.25-0.4. Assumption.
         russian_energy_subsidy_usd_bn: Implicit Russian energy subsidy at rho = 1, USD
@@ -87,6 +102,13 @@ class RegimeParams:
         deterrence_elasticity: d log(participants) / d(repression) in the regime's
             forecast. 1.0; plausible 0-3. Assumption.
         may_deploy_troops: Whether the policy choice may send troops abroad. False.
+        russian_backstop: The share of the threat to the regime that officers and elite
+            expect Russia to remove at rho >= 1 (police reserve, crisis loans), in
+            [0, 1). 0.5; plausible 0-0.8. Assumption (Putin's police reserve for
+            Belarus, 27 Aug 2020; CSTO in Kazakhstan, Jan 2022).
+        cost_per_readiness: Officers' and elite's cost multiplier of loyalty per unit of
+            opposition readiness. 0.5; plausible 0-2. Assumption (Chenoweth & Stephan
+            2011, ch. 2: loyalty shifts follow a credible, organised alternative).
         officer_cost_median: Median base cost c_j of repressing for an officer, in units
             of ``punishment_base``. 0.3; plausible 0.1-0.6. Assumption, uncalibrated
             (target: about 1-2 % of officers resign in 2020, 700 of 46,128, calibration
@@ -117,6 +139,12 @@ class RegimeParams:
             plausible 0.2-0.8. Assumption.
         elite_fall_share: Fall when this share of the elite has defected. 0.5;
             plausible 0.2-0.8. Assumption.
+        democracy_base_rate: Share of falls followed by democracy at readiness 0.5, in
+            (0, 1). 0.36; plausible 0.2-0.5. GWF v1.2, personalist regimes 1946-2010
+            (shared/data/base_rates.csv).
+        transition_per_readiness: Log-odds of a democratic successor per unit of
+            readiness above 0.5. 3.0; plausible 0-6. Assumption (Chenoweth & Stephan
+            2011, ch. 8).
     """
 
     # [economy]
@@ -129,6 +157,12 @@ class RegimeParams:
     inflation_per_sanctions: float = _read("economy.inflation_per_sanctions", 3.0)
     hardship_per_output_loss: float = _read("economy.hardship_per_output_loss", 2.0)
     hardship_per_inflation: float = _read("economy.hardship_per_inflation", 1.0)
+    russian_growth_base: float = _read("economy.russian_growth_base", 2.2)
+    growth_per_russian_growth: float = _read("economy.growth_per_russian_growth", 0.55)
+    russian_inflation_base: float = _read("economy.russian_inflation_base", 3.0)
+    inflation_per_russian_inflation: float = _read("economy.inflation_per_russian_inflation", 1.0)
+    reorientation_days: float = _read("economy.reorientation_days", 365.0)
+    expectation_days: float = _read("economy.expectation_days", 365.0)
     # [regime]
     revenue_share_of_gdp: float = _read("regime.revenue_share_of_gdp", 0.3)
     russian_energy_subsidy_usd_bn: float = _read("regime.russian_energy_subsidy_usd_bn", 4.0)
@@ -145,6 +179,8 @@ class RegimeParams:
     cost_per_shortfall: float = _read("regime.cost_per_shortfall", 3.0)
     cost_per_recognition: float = _read("regime.cost_per_recognition", 0.5)
     deterrence_elasticity: float = _read("regime.deterrence_elasticity", 1.0)
+    russian_backstop: float = _read("regime.russian_backstop", 0.5)
+    cost_per_readiness: float = _read("regime.cost_per_readiness", 0.5)
     may_deploy_troops: bool = _read("regime.may_deploy_troops", False)
     # [security], loyalty part
     officer_cost_median: float = _read("security.officer_cost_median", 0.3)
@@ -161,6 +197,8 @@ class RegimeParams:
     mobilisation_ratio: float = _read("fall.mobilisation_ratio", 5.0)
     defection_fall_share: float = _read("fall.defection_fall_share", 0.5)
     elite_fall_share: float = _read("fall.elite_fall_share", 0.5)
+    democracy_base_rate: float = _read("fall.democracy_base_rate", 0.36)
+    transition_per_readiness: float = _read("fall.transition_per_readiness", 3.0)
 
     def __post_init__(self) -> None:
         """Reject values outside the domain of the equations (ValueError naming the field).
@@ -182,6 +220,8 @@ class RegimeParams:
             "officer_cost_median",
             "punishment_base",
             "mobilisation_ratio",
+            "reorientation_days",
+            "expectation_days",
         )
         non_negative = (
             "revenue_share_of_gdp",
@@ -198,6 +238,9 @@ class RegimeParams:
             "cost_if_troops_abroad",
             "deterrence_elasticity",
             "legitimacy_per_detention_share",
+            "growth_per_russian_growth",
+            "inflation_per_russian_inflation",
+            "cost_per_readiness",
         )
         for name in positive:
             if not getattr(self, name) > 0:
@@ -211,11 +254,27 @@ class RegimeParams:
                 raise ValueError(
                     f"RegimeParams.{name} must be in [0, 1], got {getattr(self, name)!r}"
                 )
+        if not 0 < self.democracy_base_rate < 1:
+            raise ValueError(
+                "RegimeParams.democracy_base_rate must be in (0, 1), "
+                f"got {self.democracy_base_rate!r}"
+            )
+        if not self.transition_per_readiness >= 0:
+            raise ValueError(
+                "RegimeParams.transition_per_readiness must be >= 0, "
+                f"got {self.transition_per_readiness!r}"
+            )
         for name in ("defection_fall_share", "elite_fall_share"):
             if not 0 < getattr(self, name) <= 1:
                 raise ValueError(
                     f"RegimeParams.{name} must be in (0, 1], got {getattr(self, name)!r}"
                 )
+        if not 0 <= self.russian_backstop < 1:
+            raise ValueError(
+                f"RegimeParams.russian_backstop must be in [0, 1), got {self.russian_backstop!r}"
+            )
+        if self.reorientation_days < 1 or self.expectation_days < 1:
+            raise ValueError("RegimeParams.reorientation_days and expectation_days must be >= 1")
         if not 0 <= self.discount < 1:
             raise ValueError(f"RegimeParams.discount must be in [0, 1), got {self.discount!r}")
 

@@ -186,6 +186,7 @@ def predict_margins(
         participants_share=share,
         sabotage_recent=drivers.sabotage_recent,
         western_recognition=drivers.western_recognition,
+        readiness=drivers.readiness,
     )
     d = loy.officers_defected / state.n_officers if state.n_officers else 0.0
     e = loy.elites_defected / state.n_elite if state.n_elite else 0.0

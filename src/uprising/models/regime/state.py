@@ -12,6 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from uprising.models.regime.economy import (
+    absorb_sanctions,
+    expect_inflation,
+    expect_output,
     growth_rate,
     hardship_index,
     inflation_rate,
@@ -23,6 +26,7 @@ from uprising.models.regime.loyalty import (
     coalition_offer,
     draw_base_costs,
     elite_cost_factor,
+    expected_backstop,
     officer_cost_factor,
     selectorate_slack,
     sorted_thresholds,
@@ -40,7 +44,10 @@ class RegimeDrivers:
         legitimacy: L(t), the regime's legitimacy today.
         russian_support: rho, Russian support index (1 = 2020 level).
         sanctions: sigma, sanctions index (0 none, 1 = 2021 sectoral level).
+        russian_growth: Russia's real growth, percent per year (None: its baseline).
+        russian_inflation: Russia's CPI inflation, percent per year (None: its baseline).
         western_recognition: omega in [0, 1], recognition of the opposition.
+        readiness: The opposition's readiness in [0, 1] today.
         participants_share: National share of citizens active today (crowd index).
         participants: Participants for the mobilisation margin: the mean number active
             over the last ``mobilisation_window_days``, in lattice persons.
@@ -54,7 +61,10 @@ class RegimeDrivers:
     legitimacy: float
     russian_support: float = 1.0
     sanctions: float = 0.0
+    russian_growth: float | None = None
+    russian_inflation: float | None = None
     western_recognition: float = 0.0
+    readiness: float = 0.0
     participants_share: float = 0.0
     participants: float = 0.0
     loyal_forces: float = 0.0
@@ -74,6 +84,11 @@ class RegimeState:
         slack_start: K(0), the selectorate slack on day 0 (USD bn per year, > 0).
         output: Y(t) for the next day to be stepped (Y(0) = 1).
         price_level: Price level for the next day (1 at t = 0).
+        expected_output: Y_e, the output citizens expect for the next day (1 at t = 0).
+        expected_inflation: pi_e, the inflation they expect, percent per year (None
+            until the first day is stepped: then the day's inflation without sanctions).
+        sanctions_absorbed: The part of the sanctions index that trade reorientation has
+            absorbed (0 at t = 0: sanctions in force on day 0 count as new).
         pay_index: K / K(0) of the last day stepped (1 before the first day).
         officers_defected: Officers out so far (never decreases).
         elites_defected: Elite members out so far (never decreases).
@@ -89,6 +104,9 @@ class RegimeState:
     slack_start: float
     output: float = 1.0
     price_level: float = 1.0
+    expected_output: float = 1.0
+    expected_inflation: float | None = None
+    sanctions_absorbed: float = 0.0
     pay_index: float = 1.0
     officers_defected: int = 0
     elites_defected: int = 0
@@ -129,7 +147,10 @@ class RegimeDay:
         growth: g(t), percent per year.
         inflation: pi(t), percent per year.
         price_level: Price level on day t.
-        hardship: h(t), the hardship index (1 at the baseline).
+        hardship: h(t), the hardship index (1 when the economy does as expected).
+        expected_output: Y_e(t), the output citizens expect.
+        expected_inflation: pi_e(t), the inflation they expect, percent per year.
+        backstop: B(t), the Russian backstop officers and elite expect.
         revenue: R(t), USD bn per year.
         slack: K(t), USD bn per year.
         coalition_offer: g*(t), USD bn per year per coalition member.
@@ -153,6 +174,9 @@ class RegimeDay:
     inflation: float
     price_level: float
     hardship: float
+    expected_output: float
+    expected_inflation: float
+    backstop: float
     revenue: float
     slack: float
     coalition_offer: float
@@ -177,6 +201,7 @@ class Loyalty:
     revenue: float
     slack: float
     pay_index: float
+    backstop: float
     officer_factor: float
     punishment: float
     officers_defected: int
@@ -196,24 +221,31 @@ def loyalty_of(
     participants_share: float,
     sabotage_recent: float,
     western_recognition: float,
+    readiness: float = 0.0,
 ) -> Loyalty:
-    """Revenue -> slack -> pay -> both cascades from the state's counts (no mutation)."""
+    """Revenue -> slack -> pay -> both cascades from the state's counts (no mutation).
+
+    Both cascades' thresholds carry the Russian backstop B = `expected_backstop`, and
+    both cost factors the opposition's readiness.
+    """
     rev = revenue(params, output, russian_support, sanctions, troops_abroad)
     slack = selectorate_slack(rev, params.winning_coalition_ratio, params.discount)
     pay = slack / state.slack_start
+    backstop = expected_backstop(params, russian_support)
     off_factor = officer_cost_factor(
-        params, legitimacy, participants_share, troops_abroad, sabotage_recent
+        params, legitimacy, participants_share, troops_abroad, sabotage_recent, readiness
     )
     punishment = params.punishment_base * pay
     officers = cascade(
-        sorted_thresholds(state.officer_costs, off_factor, punishment), state.officers_defected
+        sorted_thresholds(state.officer_costs, off_factor, punishment, backstop),
+        state.officers_defected,
     )
-    el_factor = elite_cost_factor(params, legitimacy, pay, western_recognition)
+    el_factor = elite_cost_factor(params, legitimacy, pay, western_recognition, readiness)
     elites = cascade(
-        sorted_thresholds(state.elite_costs, el_factor, params.elite_punishment),
+        sorted_thresholds(state.elite_costs, el_factor, params.elite_punishment, backstop),
         state.elites_defected,
     )
-    return Loyalty(rev, slack, pay, off_factor, punishment, officers, el_factor, elites)
+    return Loyalty(rev, slack, pay, backstop, off_factor, punishment, officers, el_factor, elites)
 
 
 def initial_state(
@@ -226,6 +258,7 @@ def initial_state(
     western_recognition: float = 0.0,
     troops_abroad: bool = False,
     repression: float = 1.0,
+    readiness: float = 0.0,
     settle: bool = True,
 ) -> RegimeState:
     """Draw the loyalty costs and set day 0 (docs/MODEL.md: selectorate, elite loyalty).
@@ -247,6 +280,7 @@ def initial_state(
         western_recognition: omega on day 0 (used when settling).
         troops_abroad: Troops flag on day 0.
         repression: Repression multiplier on day 0.
+        readiness: The opposition's readiness on day 0 (used when settling).
         settle: Run the rest cascades first (default True).
 
     Returns:
@@ -288,6 +322,7 @@ def initial_state(
             participants_share=0.0,
             sabotage_recent=0.0,
             western_recognition=western_recognition,
+            readiness=readiness,
         )
         state.officers_defected = state.officers_defected_start = rest.officers_defected
         state.elites_defected = state.elites_defected_start = rest.elites_defected
@@ -297,11 +332,14 @@ def initial_state(
 def advance_day(state: RegimeState, params: RegimeParams, drivers: RegimeDrivers) -> RegimeDay:
     """Step the regime layer one day with the day's drivers; mutates ``state``.
 
-    Order: growth g(t) and inflation pi(t) from rho, sigma (B.1); hardship h(t) from Y(t)
-    and pi(t); revenue R(t) (B.2) and slack K(t), offer g*(t), pay_index K(t)/K(0)
-    (B.3); the officers' cascade with p(t) = punishment_base * pay_index (B.4) and the
-    elite cascade (B.5), both started from yesterday's counts; then Y and the price
-    level advance to t + 1 and the troops flag and repression are recorded.
+    Order: growth g(t) and inflation pi(t) from Russia's growth, inflation and support
+    and the unabsorbed sanctions sigma - a (B.1); hardship h(t) from Y(t) and pi(t)
+    against their expected values Y_e(t), pi_e(t); revenue R(t) (B.2) and slack K(t),
+    offer g*(t), pay_index K(t)/K(0) (B.3); the officers' cascade with p(t) =
+    punishment_base * pay_index (B.4) and the elite cascade (B.5), both with the Russian
+    backstop and started from yesterday's counts; then Y, the price level, the
+    expectations and the absorbed sanctions advance to t + 1 and the troops flag and
+    repression are recorded.
 
     Args:
         state: The regime state (updated in place).
@@ -312,10 +350,14 @@ def advance_day(state: RegimeState, params: RegimeParams, drivers: RegimeDrivers
         The day's `RegimeDay`.
     """
     rho, sigma = drivers.russian_support, drivers.sanctions
-    growth = growth_rate(params, rho, sigma)
-    inflation = inflation_rate(params, rho, sigma)
+    fresh = sigma - state.sanctions_absorbed
+    growth = growth_rate(params, rho, fresh, drivers.russian_growth)
+    inflation = inflation_rate(params, rho, fresh, drivers.russian_inflation)
+    if state.expected_inflation is None:
+        state.expected_inflation = inflation_rate(params, rho, 0.0, drivers.russian_inflation)
     output, prices = state.output, state.price_level
-    hardship = hardship_index(params, output, inflation)
+    expected_y, expected_pi = state.expected_output, state.expected_inflation
+    hardship = hardship_index(params, output, inflation, expected_y, expected_pi)
     loy = loyalty_of(
         state,
         params,
@@ -327,6 +369,7 @@ def advance_day(state: RegimeState, params: RegimeParams, drivers: RegimeDrivers
         participants_share=drivers.participants_share,
         sabotage_recent=drivers.sabotage_recent,
         western_recognition=drivers.western_recognition,
+        readiness=drivers.readiness,
     )
     new_officers = loy.officers_defected - state.officers_defected
     new_elites = loy.elites_defected - state.elites_defected
@@ -337,6 +380,9 @@ def advance_day(state: RegimeState, params: RegimeParams, drivers: RegimeDrivers
         inflation=inflation,
         price_level=prices,
         hardship=hardship,
+        expected_output=expected_y,
+        expected_inflation=expected_pi,
+        backstop=loy.backstop,
         revenue=loy.revenue,
         slack=loy.slack,
         coalition_offer=coalition_offer(
@@ -363,6 +409,9 @@ def advance_day(state: RegimeState, params: RegimeParams, drivers: RegimeDrivers
     state.pay_index = loy.pay_index
     state.output = step_index(output, growth)
     state.price_level = step_index(prices, inflation)
+    state.expected_output = expect_output(params, expected_y, output)
+    state.expected_inflation = expect_inflation(params, expected_pi, inflation)
+    state.sanctions_absorbed = absorb_sanctions(params, state.sanctions_absorbed, sigma)
     state.troops_abroad = drivers.troops_abroad
     state.repression = drivers.repression
     state.day += 1

@@ -109,7 +109,8 @@ _DRIVERS = (
         3.0,
         1.0,
         unit="index (1 = the 2020 level)",
-        description="Russian support rho: subsidies, loans and growth of the economy",
+        description="Russian support rho: subsidies, loans, growth, and the backstop officers "
+        "and elite expect",
     ),
     Driver(
         "sanctions",
@@ -119,6 +120,24 @@ _DRIVERS = (
         0.0,
         unit="index (1 = the 2021 sectoral level)",
         description="Western sanctions sigma: lost revenue, growth and inflation",
+    ),
+    Driver(
+        "russian_growth",
+        "ramp",
+        -30.0,
+        30.0,
+        "economy.russian_growth_base",
+        unit="% per year",
+        description="Russia's real GDP growth: demand for Belarus's exports, hence its growth",
+    ),
+    Driver(
+        "russian_inflation",
+        "ramp",
+        -10.0,
+        500.0,
+        "economy.russian_inflation_base",
+        unit="% per year",
+        description="Russia's CPI inflation: passes through imports to Belarusian inflation",
     ),
     Driver(
         "western_recognition",

@@ -47,10 +47,12 @@ class Economy(_Section):
         le=50,
     )
     growth_per_sanctions: float = param(
-        1.5,
-        unit="% per year per unit of sanctions",
-        source=HAND_SET + "; " + (SRC_ECONOMY),
-        description="Loss of growth per unit of the sanctions index",
+        3.0,
+        unit="% per year per unit of unabsorbed sanctions",
+        source=f"{ASSUMPTION}; with it the 2019-21 replay gives 2021 growth 1.9 % against "
+        f"Belstat's 2.3 % (row 'real GDP growth', {CAL}; docs/VALIDATION.md, 'Economy')",
+        description="Loss of growth per unit of the sanctions not yet absorbed by trade "
+        "reorientation",
         plausible="0 to 10",
         ge=0,
         le=50,
@@ -74,19 +76,22 @@ class Economy(_Section):
         le=1000,
     )
     inflation_per_sanctions: float = param(
-        3.0,
-        unit="% per year per unit of sanctions",
-        source=SRC_ECONOMY,
-        description="Extra inflation per unit of the sanctions index",
+        1.0,
+        unit="% per year per unit of unabsorbed sanctions",
+        source=f"{ASSUMPTION}; 3 would overshoot Dec/Dec 2021 inflation in the 2019-21 replay "
+        f"(row 'CPI inflation Dec/Dec', {CAL}; docs/VALIDATION.md, 'Economy')",
+        description="Extra inflation per unit of the sanctions not yet absorbed by trade "
+        "reorientation",
         plausible="0 to 10",
         ge=0,
         le=1000,
     )
     hardship_per_output_loss: float = param(
         1.0,
-        unit="1 per unit of output lost",
+        unit="1 per unit of output shortfall against expectations",
         source=HAND_SET + "; " + (SRC_HARDSHIP),
-        description="Rise of the hardship index per unit of output lost since day 0",
+        description="Rise of the hardship index per unit of output below the output citizens "
+        "expect (1 - Y / Y_e)",
         plausible="0 to 5",
         ge=0,
         le=100,
@@ -95,10 +100,77 @@ class Economy(_Section):
         1.0,
         unit="1 per unit of extra inflation (fraction per year)",
         source=SRC_HARDSHIP,
-        description="Rise of the hardship index per unit of inflation above inflation_base",
+        description="Rise of the hardship index per unit of inflation above the inflation "
+        "citizens expect",
         plausible="0 to 5",
         ge=0,
         le=100,
+    )
+    russian_growth_base: float = param(
+        2.2,
+        unit="% per year",
+        source="Rosstat: Russian real GDP growth 2.2 % in 2019 (not in the calibration CSV)",
+        description="Russian growth at which Belarus grows at gdp_growth_base (baseline of "
+        "the russian_growth driver)",
+        plausible="1 to 3",
+        ge=-50,
+        le=50,
+    )
+    growth_per_russian_growth: float = param(
+        0.55,
+        unit="% per year per % per year of Russian growth",
+        source=f"DERIVED: Russia took 41.1 % of exports in 2021 (row 'Russia share of exports', "
+        f"{CAL}) x exports ~2/3 of GDP (World Bank WDI 2019) x an income elasticity of import "
+        "demand ~2 (Houthakker & Magee 1969): 0.41 x 0.67 x 2 = 0.55",
+        description="Change of Belarusian growth per point of Russian growth above its base "
+        "(Russian demand for Belarus's exports)",
+        plausible="0.3 to 1",
+        ge=0,
+        le=5,
+    )
+    russian_inflation_base: float = param(
+        3.0,
+        unit="% per year",
+        source="Rosstat: Russian CPI 3.0 % Dec/Dec 2019 (not in the calibration CSV)",
+        description="Russian inflation at which Belarus has inflation_base (baseline of the "
+        "russian_inflation driver)",
+        plausible="2 to 5",
+        ge=-50,
+        le=1000,
+    )
+    inflation_per_russian_inflation: float = param(
+        1.0,
+        unit="% per year per % per year of Russian inflation",
+        source=f"Russia supplied 56.6 % of imports in 2021 (row 'Russia share of goods "
+        f"turnover', {CAL}); Belstat CPI ran 1.7, 2.5 and 1.6 points above Rosstat's in "
+        "2019, 2020, 2021 (rows 'CPI inflation Dec/Dec'; Rosstat 3.0, 4.9, 8.4 %), a "
+        "pass-through near one",
+        description="Pass-through of Russian inflation to Belarusian inflation",
+        plausible="0.5 to 1.2",
+        ge=0,
+        le=5,
+    )
+    reorientation_days: float = param(
+        365.0,
+        unit="days",
+        source=f"{ASSUMPTION}: after the 2021-22 sanctions potash and oil products went "
+        "through Russian ports and Russia's share of trade rose (docs/MODEL.md, economy)",
+        description="Time constant with which trade reorientation absorbs the sanctions "
+        "(only the unabsorbed part weighs on growth and inflation)",
+        plausible="180 to 1095",
+        ge=1,
+        le=10_000,
+    )
+    expectation_days: float = param(
+        365.0,
+        unit="days",
+        source=f"{ASSUMPTION}: adaptive expectations (Cagan 1956); the hardship that follows "
+        "is relative deprivation (Gurr 1970)",
+        description="Time constant with which citizens' expected output and inflation follow "
+        "the observed",
+        plausible="90 to 730",
+        ge=1,
+        le=10_000,
     )
 
 
@@ -241,6 +313,30 @@ class Regime(_Section):
         ge=0,
         le=100,
     )
+    russian_backstop: float = param(
+        0.5,
+        unit="1 (share of the threat removed at russian_support >= 1)",
+        source=f"{ASSUMPTION}: Putin announced a reserve of Russian police for Belarus on 27 Aug "
+        "2020 (Reuters) and the CSTO sent troops to Kazakhstan in Jan 2022; a defector's "
+        "expected punishment in Dragu & Lupu (2018) then falls only by (1 - backstop) x the "
+        "defected share (docs/MODEL.md, security loyalty)",
+        description="Share of the defectors' threat that officers and elite expect Russia to "
+        "remove when it backs the regime (scaled by min(1, russian_support))",
+        plausible="0 to 0.8",
+        ge=0,
+        lt=1,
+    )
+    cost_per_readiness: float = param(
+        0.5,
+        unit="1 per unit of opposition readiness",
+        source=f"{ASSUMPTION}: loyalty shifts follow a credible, organised alternative "
+        "(Chenoweth & Stephan 2011, ch. 2)",
+        description="Rise of officers' and elite's cost of loyalty per unit of the "
+        "opposition's readiness",
+        plausible="0 to 2",
+        ge=0,
+        le=100,
+    )
     may_deploy_troops: bool = param(
         False,
         unit="-",
@@ -289,6 +385,29 @@ class Fall(_Section):
         plausible="0.1 to 0.7",
         gt=0,
         le=1,
+    )
+    democracy_base_rate: float = param(
+        0.36,
+        unit="1",
+        source="Geddes, Wright & Frantz (2014), GWF Autocratic Regimes v1.2: 28 of 77 "
+        "personalist regimes that fell in 1946-2010 were followed by democracy "
+        "(shared/data/base_rates.csv)",
+        description="Probability that a fall is followed by democracy when the opposition's "
+        "readiness is 0.5",
+        plausible="0.2 to 0.5",
+        gt=0,
+        lt=1,
+    )
+    transition_per_readiness: float = param(
+        3.0,
+        unit="log-odds per unit of readiness",
+        source=f"{ASSUMPTION}: successful civil-resistance campaigns more often end in "
+        "democracy (Chenoweth & Stephan 2011, ch. 8); the slope is ours",
+        description="Rise of the log-odds of a democratic successor per unit of readiness "
+        "above 0.5 on the day of the fall",
+        plausible="0 to 6",
+        ge=0,
+        le=20,
     )
 
 
