@@ -4,7 +4,7 @@
 
 Prints a JSON list: for each configuration, nanoseconds per agent per tick spent in
 `Simulation.activate` (best of three ticks after three warm-up ticks). L = 0.95 makes
-everyone quiet for ever (brief E2), so the first three rows isolate the schedule, cop
+everyone quiet for ever (E2, docs/VALIDATION.md), so the first three rows isolate the schedule, cop
 movement (with its field updates) and citizen movement; the last row is Run 2.
 """
 

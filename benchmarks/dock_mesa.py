@@ -4,14 +4,14 @@ Runs Mesa's ``EpsteinCivilViolence`` and our ``epstein-mesa`` scenario (Mesa's r
 round-half-even C/A, von Neumann vision, act then move, jailed occupy their cell,
 per-cell draws, random activation) side by side at the same parameters over N seeds
 each, and compares the distributions of per-run statistics with two-sample tests
-(MODEL_BRIEF.md 1.5; issue 2, item 7; results in docs/DOCKING.md).
+(Mesa's deviations in docs/MODEL.md, section 7; results in docs/DOCKING.md).
 
     python benchmarks/dock_mesa.py [--seeds 10] [--steps 500] [--config both] [--json PATH]
 
 Configurations:
 
 * ``mesa-defaults``: Mesa's own defaults, L = 0.8, cop density 0.074, J = 1000.
-  The brief expects no rebellion at all (no outburst above 50 actives).
+  An independent reimplementation found no rebellion at all (no outburst above 50 actives).
 * ``run2-params``: Mesa's rules with Epstein's Run-2 parameters, L = 0.82, cop
   density 0.04, J = 30, where there is real dynamics.
 

@@ -1,4 +1,4 @@
-"""Tests of the engine's state, step and bookkeeping (MODEL_BRIEF.md 1.6 E2, E3)."""
+"""Tests of the engine's state, step and bookkeeping (E2, E3 of docs/VALIDATION.md)."""
 
 import dataclasses
 import itertools

@@ -1,6 +1,7 @@
 """Reference results of Epstein (2002) Model I, as seed-robust statistical tests.
 
-MODEL_BRIEF.md 1.6: E7-E10, E12, E13. Each test runs under both activation schedules:
+Epstein (2002), PNAS 99 suppl. 3, Figs 3-11, as listed in docs/VALIDATION.md: E7-E10,
+E12, E13. Each test runs under both activation schedules:
 the paper's uniformly random order ("random") and the blocked schedule with 10-cell
 blocks ("blocked": 16 blocks of 10 x 10 in random order on the 40 x 40 torus; the
 default 64-cell blocks would make the whole lattice one block, i.e. the random order).

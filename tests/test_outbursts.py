@@ -1,4 +1,4 @@
-"""Outburst statistics (Epstein 2002, MODEL_BRIEF.md section 1.3 results 3-5)."""
+"""Outburst statistics (Epstein 2002, PNAS 99 suppl. 3, Figs 3-7)."""
 
 from __future__ import annotations
 

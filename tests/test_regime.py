@@ -236,8 +236,8 @@ def test_offer_and_slack_exhaust_revenue():
 N = 100
 
 
-def test_dl1_brief_example_one_zero_stalls_at_one_officer():
-    # MODEL_BRIEF 3.2a, DL1: c_j = p j / N for j = 0..N (N + 1 officers) gives thresholds
+def test_dl1_one_zero_stalls_at_one_officer():
+    # DL1 (docs/MODEL.md B3.3.4): c_j = p j / N for j = 0..N (N + 1 officers) gives thresholds
     # {1, 1 - 1/N, ..., 1/N, 0}: one zero; after it the share is 1/(N+1) < 1/N, the next
     # threshold, so defection stays at one officer (Granovetter's G2 logic).
     for p in (1.0, 0.8, 2.5):
@@ -247,9 +247,9 @@ def test_dl1_brief_example_one_zero_stalls_at_one_officer():
         assert _equilibrium(costs, p) == 1
 
 
-def test_dl1_brief_scaling_by_one_plus_one_over_n():
-    # The brief says scaling every c_j by 1 + 1/N makes the thresholds the uniform ladder
-    # and defection cascades to N. Its algebra does not hold: the k-th lowest scaled
+def test_dl1_scaling_by_one_plus_one_over_n_stops_halfway():
+    # A tempting guess is that scaling every c_j by 1 + 1/N makes the thresholds the
+    # uniform ladder and defection cascades to N. The algebra does not hold: the k-th lowest scaled
     # threshold is 1 - (1 + 1/N)(N - k)/N, which is <= k/(N + 1) (the share after k
     # defections) iff k (2N + 1) <= N (N + 1). The cascade stops at the first k that
     # fails, k* = floor(N (N + 1) / (2N + 1)) + 1 = 51 of 101 for N = 100.
@@ -264,8 +264,8 @@ def test_dl1_brief_scaling_by_one_plus_one_over_n():
 def test_dl1_scaling_that_makes_the_ladder_cascades_to_n():
     # Scaling by s >= 2N/(N + 1) (here s = 2) makes every k-th lowest threshold
     # 1 - s (N - k)/N <= k/(N + 1), so all but the officer with c = 0 (threshold 1,
-    # who would need the others plus himself) defect: the brief's "cascades to N".
-    # Equivalently, lowering p by that factor (brief: "at a critical p*").
+    # who would need the others plus himself) defect: the cascade to N.
+    # Equivalently, lowering p by that factor (a critical p*).
     costs = np.arange(N + 1) / N
     assert _equilibrium(costs * 2.0, 1.0) == N
     assert _equilibrium(costs, 0.5) == N
@@ -274,7 +274,7 @@ def test_dl1_scaling_that_makes_the_ladder_cascades_to_n():
 
 
 def test_dl1_full_defection_iff_f_above_diagonal():
-    # Brief: full defection iff #{theta <= k/N} > k for every k < N; the uniform ladder
+    # Full defection iff #{theta <= k/N} > k for every k < N; the uniform ladder
     # theta = k/N (c_j = p (1 - j/N)) is G1 and cascades to N; moving one threshold up
     # from 1/N to 2/N is G2 and stops at 1.
     ladder = np.arange(N) / N

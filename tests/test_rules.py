@@ -1,4 +1,4 @@
-"""Exact tests of the behavioural rules and neighbourhoods (MODEL_BRIEF.md 1.6, E1-E6)."""
+"""Exact tests of the rules and neighbourhoods (Epstein 2002; E1-E6 of docs/VALIDATION.md)."""
 
 import math
 
@@ -44,7 +44,7 @@ def test_literal_rule_is_the_plain_ratio():
 
 
 def test_rule_a_is_strict_and_uses_grievance_minus_net_risk():
-    # G - R P > T with G = H (1 - L): equality is quiet (brief 1.1).
+    # G - R P > T with G = H (1 - L): equality is quiet (Epstein 2002, rule A).
     assert not is_active(0.5, 0.8, 0.0, 0.0, 0.1)  # G = 0.1 exactly
     assert is_active(0.51, 0.8, 0.0, 0.0, 0.1)
     assert not is_active(1.0, 0.5, 0.5, 0.8, 0.1)  # 0.5 - 0.4 = 0.1: quiet

@@ -90,7 +90,7 @@ def test_builtin_loads_cites_source_and_maps_to_engine(name):
     assert scenario.provenance.source.strip()
     config = to_engine_config(scenario)
     assert isinstance(config, EngineConfig)
-    # Epstein (2002) Table 2, all runs; Mesa's defaults share them (brief 1.2).
+    # Epstein (2002) Table 2, all runs; Mesa's defaults share them (Mesa 3.3.1 model.py).
     assert (config.width, config.height) == (40, 40)
     assert config.citizen_density == 0.7
     assert config.arrest_constant == 2.3

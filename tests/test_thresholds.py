@@ -1,6 +1,7 @@
-"""Granovetter (1978) and Kuran (1991) reference tests, MODEL_BRIEF.md sections 2.1-2.2.
+"""Granovetter (1978, AJS 83(6)) and Kuran (1991, World Politics 44(1)) reference tests.
 
-G1-G4 are EXACT, G5 is STAT, K1 is EXACT arithmetic on numbers the brief grades [M],
+The tests are listed in docs/VALIDATION.md. G1-G4 are EXACT, G5 is STAT, K1 is EXACT
+arithmetic on numbers graded [M] (recalled, not checked against the paper),
 K2 is QUAL.
 """
 
@@ -26,7 +27,7 @@ from uprising.theory.thresholds import (
 UNIFORM_CROWD = list(range(100))  # Granovetter's thresholds 0, 1, ..., 99 (persons)
 PERTURBED_CROWD = [0, 2, *range(2, 100)]  # the person with threshold 1 moved to 2
 
-# Kuran's ten-person sequences as the brief recalls them [M]. The primary text
+# Kuran's ten-person sequences as recalled [M]. The primary text
 # (World Politics 44(1):7-48, pp. ~17-20) could not be read here: the stored copies
 # found by search (JSTOR scans mirrored on vdocument.in and docslib.org, the Duke
 # abstract page) return only their opening section, and no stored repository or page
@@ -73,7 +74,7 @@ def test_cascade_rejects_bad_input():
 
 # ---------------------------------------------------------------- G3 (EXACT, numerical)
 
-# sigma -> r_inf, with the decimals the brief gives.
+# sigma -> r_inf, with the decimals of docs/VALIDATION.md (G3).
 G3_TABLE = [
     (10, 0.77, 2),
     (12, 4.02, 2),
@@ -125,7 +126,7 @@ def test_g4_quantile_crowd_tips_where_rounding_says(rounding, tipping, rioters_b
     assert round(sigma_c, 2) == tipping
     just_below = normal_quantile_crowd(sigma_c - 1e-6, rounding=rounding)
     just_above = normal_quantile_crowd(sigma_c + 1e-6, rounding=rounding)
-    assert cascade_equilibrium(just_below).equilibrium == rioters_below  # brief: 5-6
+    assert cascade_equilibrium(just_below).equilibrium == rioters_below  # 5-6
     assert cascade_equilibrium(just_above).equilibrium == 100
 
 
@@ -149,7 +150,7 @@ def test_critical_sigma_checks_its_bracket():
 
 # Granovetter: P(no instigator) = (1 - 0.01)^100 = .37; P(one instigator, nobody at 1)
 # = 100 * 0.01 * 0.98^99 = .14 (exactly 0.3660 and 0.1353).
-# Tolerance +-0.01 around the brief's 0.366 and 0.14. With N = 200_000 crowds the
+# Tolerance +-0.01 around Granovetter's .37 (exactly 0.366) and .14. With N = 200_000 crowds the
 # standard errors are sqrt(p(1-p)/N) = 0.00108 and 0.00076. The tightest margin is the
 # lower side of P(1): |0.14 - 0.01 - 0.1353| = 0.0053 = 6.9 SE (P(0): 0.01 = 9.3 SE), so
 # a failure has probability below 1e-11 for any seed; verified at seeds 0-99.
@@ -195,7 +196,7 @@ def test_sampler_is_reproducible_with_one_seed():
 
 
 def test_k1_kuran_ten_person_sequences():
-    # [M]: numbers recalled in the brief, not checked against Kuran (1991) here.
+    # [M]: numbers recalled, not checked against Kuran (1991) here.
     a = public_opposition_equilibrium(KURAN_A)
     assert a.equilibrium == 10.0
     assert a.path == (0.0, 10.0)
@@ -205,7 +206,7 @@ def test_k1_kuran_ten_person_sequences():
 
 
 def test_k2_observational_equivalence():
-    # The brief's K2 says "A and A' both show S = 10 % before the shock; after it, S
+    # K2 is loosely stated as "A and A' both show S = 10 % before the shock; after it, S
     # differs by 80 points". Read literally that does not hold: A' is not at rest at
     # 10 % (from the status quo it runs to 90 %); A and A' agree only after the first
     # round. That literal reading is checked first.

@@ -1,6 +1,6 @@
 """Outburst statistics of a run's time series of active citizens.
 
-Epstein (2002), Model I, Run 2 (MODEL_BRIEF.md section 1.3, results 3-5, graded [S]):
+Epstein (2002), Model I, Run 2 (PNAS 99 suppl. 3: 7243-7250, Figs 3-7, graded [S]):
 long quiet stretches are interrupted by outbursts, "counted while actives are above
 50"; the waiting times between outbursts have mean 60 and s.d. 55 with an exponential
 tail (Fig 5-6); the total activation of an outburst, the sum of actives over its ticks,

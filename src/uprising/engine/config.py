@@ -4,7 +4,8 @@
 so that the engine does not depend on the scenario layer; scenarios (TOML files with
 a pydantic schema, `uprising.scenarios`) are translated into it.
 
-Every field names its unit and the rule of MODEL_BRIEF.md section 1 it serves.
+Every field names its unit and the rule of Epstein (2002) Model I (or of the rule
+variants of NetLogo and Mesa, docs/MODEL.md section 7) it serves.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from enum import IntEnum
 
 
 class RatioRule(IntEnum):
-    """How the cop-to-active ratio C/A enters the arrest probability (brief 1.4)."""
+    """How the cop-to-active ratio C/A enters the arrest probability (Epstein; Wilensky)."""
 
     LITERAL = 0  # Epstein (2002): P = 1 - exp(-k C/A)
     FLOOR = 1  # NetLogo Rebellion: P = 1 - exp(-k floor(C/A))
@@ -23,7 +24,7 @@ class RatioRule(IntEnum):
 
 
 class SelfCount(IntEnum):
-    """How an active citizen counts itself in A (brief 1.5)."""
+    """How an active citizen counts itself in A (Epstein 2002; NetLogo counts it twice)."""
 
     ONCE = 0  # paper: A = 1 + actives in vision
     TWICE_IF_ACTIVE = (
@@ -32,7 +33,7 @@ class SelfCount(IntEnum):
 
 
 class Neighbourhood(IntEnum):
-    """Shape of the vision (and movement) neighbourhood (brief 1.1, 1.5)."""
+    """Shape of the vision (and movement) neighbourhood (Epstein 2002, Table 2; docs/MODEL.md)."""
 
     EUCLID = 0  # dx^2 + dy^2 <= v^2 (NetLogo in-radius)
     MANHATTAN = 1  # |dx| + |dy| <= v (Mesa 3 von Neumann)
@@ -41,14 +42,14 @@ class Neighbourhood(IntEnum):
 
 
 class Order(IntEnum):
-    """Order of moving and acting within one activation (brief 1.5)."""
+    """Order of moving and acting within one activation (Epstein 2002; Mesa 3.3.1)."""
 
     MOVE_THEN_ACT = 0  # paper, NetLogo
     ACT_THEN_MOVE = 1  # Mesa 3
 
 
 class JailedOnGrid(IntEnum):
-    """What happens to the cell of an arrested citizen (brief 1.5)."""
+    """What happens to the cell of an arrested citizen (Epstein 2002; NetLogo; Mesa)."""
 
     REMOVED = 0  # paper: leaves the lattice; released onto a random empty cell
     OCCUPIES = 1  # Mesa: stays on its cell and blocks it
@@ -56,7 +57,7 @@ class JailedOnGrid(IntEnum):
 
 
 class JailTerm(IntEnum):
-    """Distribution of the jail term j, given the maximum term J_max (brief 1.5b).
+    """Distribution of the jail term j, given the maximum term J_max (docs/MODEL.md section 7).
 
     A term of j ticks means: arrested during tick t, the citizen sits out ticks
     t+1 .. t+j and is back on the street for tick t+j+1 (j = 0: arrested, made quiet,
@@ -71,7 +72,7 @@ class JailTerm(IntEnum):
 
 
 class PopulationInit(IntEnum):
-    """How the initial population is placed (brief 1.5)."""
+    """How the initial population is placed (NetLogo: exact counts; Mesa: per cell)."""
 
     EXACT_COUNTS = 0  # NetLogo: round(density * cells) of each kind, on distinct random cells
     BERNOULLI_PER_CELL = 1  # Mesa: each cell independently cop (p_cop) or citizen (p_cit)
@@ -85,7 +86,7 @@ class Activation(IntEnum):
 
 
 class TimelineVariable(IntEnum):
-    """Variables that may follow a dated schedule (brief 1.2, Runs 3-5)."""
+    """Variables that may follow a dated schedule (Epstein 2002, Table 2, Runs 3-5)."""
 
     LEGITIMACY = 0
     COP_DENSITY = 1

@@ -1,8 +1,8 @@
-"""Vision and movement neighbourhoods on the torus (MODEL_BRIEF.md 1.1, 1.5, E6).
+"""Vision and movement neighbourhoods on the torus (Epstein 2002; NetLogo; Mesa).
 
 A neighbourhood of radius v is described row by row: for each row offset dy in
--R..R (R = floor(v)) the cells dx in [-h(dy), h(dy)] belong to it. Every shape the
-brief names is such a symmetric span per row, which lets the kernels count kinds
+-R..R (R = floor(v)) the cells dx in [-h(dy), h(dy)] belong to it. Every shape of
+docs/MODEL.md section 7 is such a symmetric span per row, which lets the kernels count kinds
 with one contiguous scan per row.
 """
 

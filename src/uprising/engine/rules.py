@@ -1,4 +1,4 @@
-"""The behavioural rules of Epstein's Model I as pure functions (MODEL_BRIEF.md 1.1).
+"""The behavioural rules of Epstein's Model I as pure functions (Epstein 2002, PNAS 99 suppl. 3).
 
 These are compiled with Numba; the kernels call the arrest-probability functions, so the
 exact tests (E1, E4, E5) exercise the very code the engine runs. Rule A's inequality

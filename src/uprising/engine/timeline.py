@@ -1,4 +1,4 @@
-"""Dated schedules of exogenous variables: jumps and linear ramps (brief 1.2, Runs 3-5)."""
+"""Dated schedules of exogenous variables: jumps and ramps (Epstein 2002, Table 2, Runs 3-5)."""
 
 from __future__ import annotations
 

@@ -36,7 +36,7 @@ Cells and densities.
     urban, its spare cells included.
 
 Agents.
-    Exact counts (MODEL_BRIEF 1.5b ``population_init = exact_counts``): region ``r``
+    Exact counts (as NetLogo's Rebellion, Wilensky 2004; docs/MODEL.md section 7): region ``r``
     holds ``round(scale * population_r)`` citizens and
     ``round(scale * police_per_100k / 1e5 * population_r)`` police officers, placed
     uniformly at random, without replacement, among the cells of their zone. Citizens

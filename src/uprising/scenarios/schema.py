@@ -6,8 +6,8 @@ frozen and forbid unknown fields, so a typo is an error rather than a silent def
 Every parameter is declared with `param`, which records in the field's JSON-schema
 metadata its unit, plausible range and source; `describe_parameters` lists them.
 
-The defaults are Epstein's Run 2 with the recommended switches of MODEL_BRIEF.md
-section 1.5b ("Epstein as NetLogo": floor ratio, self counted once, Euclidean vision,
+The defaults are Epstein's Run 2 with the default switches of docs/MODEL.md
+section 7 ("Epstein as NetLogo": floor ratio, self counted once, Euclidean vision,
 move then act, jailed removed, jail term uniform on 1..J, exact counts), and the
 blocked activation schedule (docs/MODEL.md, "Scheduling").
 
@@ -47,12 +47,12 @@ from uprising.engine.config import (
 )
 from uprising.errors import ScenarioError
 
-# Sources cited by the parameters (MODEL_BRIEF.md grades: [S] secondary quoting the
-# paper verbatim, [C] read in code, [V] independent reimplementation).
-SRC_PAPER = "Epstein (2002), PNAS 99 suppl. 3, Model I [S]; MODEL_BRIEF.md 1.1"
-SRC_TABLE2 = "Epstein (2002) Table 2 [S]; MODEL_BRIEF.md 1.2"
-SRC_SWITCH = "MODEL_BRIEF.md 1.5b (implementation switch; variants in 1.4-1.5 [C])"
-SRC_OUTBURST = "Epstein (2002): an outburst is counted while actives exceed 50 [S]; brief 1.3"
+# Sources cited by the parameters (evidence grades as in docs/MODEL.md: [S] secondary
+# source quoting the paper verbatim, [C] read in code, [V] independent reimplementation).
+SRC_PAPER = "Epstein (2002), PNAS 99 suppl. 3: 7243-7250, Model I [S]"
+SRC_TABLE2 = "Epstein (2002), PNAS 99 suppl. 3, Table 2 [S]"
+SRC_SWITCH = "docs/MODEL.md section 7 (implementation switch; variants of NetLogo and Mesa [C])"
+SRC_OUTBURST = "Epstein (2002): an outburst is counted while actives exceed 50 [S]"
 SRC_SCHEDULE = "docs/MODEL.md, 'Scheduling' (uprising's own schedule)"
 SRC_RUN = "uprising run control (not a model parameter)"
 
@@ -252,7 +252,7 @@ class Cops(_Section):
 
 
 class Rules(_Section):
-    """Legitimacy, the arrest probability and the rule variants of brief 1.4-1.5b."""
+    """Legitimacy, the arrest probability and the rule variants of docs/MODEL.md section 7."""
 
     legitimacy: float = param(
         0.82,

@@ -12,15 +12,16 @@ Sources:
     F(x) = #{i : theta_i <= x}, the synchronous process is "described by the difference
     equation r(t + 1) = F[r(t)]", and with no removal of participants "an equilibrium
     will always be reached": the point where F first crosses the 45-degree line from
-    above. Quotes via MODEL_BRIEF.md section 2.1 [S].
+    above. Quotes via ndouglas/SugarScape, docs/superpowers/specs/2026-09-27-thresholds-design.md
+    [S].
 
     Kuran, T. (1991). Now out of never: The element of surprise in the East European
     revolution of 1989. *World Politics* 44(1): 7-48. Person i has a revolutionary
     threshold tau_i in percent: she opposes the regime publicly iff the perceived public
     opposition S satisfies S >= tau_i; equilibria are the fixed points
     S* = 100 * #{i : tau_i <= S*} / n, reached from the status quo by iteration
-    (MODEL_BRIEF.md section 2.2, graded [M]: the rule is Granovetter's map with
-    thresholds in percent).
+    (graded [M], the standard form of the model, not checked against the text: the rule
+    is Granovetter's map with thresholds in percent).
 
 Units. `cascade_equilibrium` and `crowd_equilibria` count persons: r(t) is the number
 of people acting and theta_i is a number of people (real-valued thresholds are allowed:
@@ -118,7 +119,7 @@ def cascade_equilibrium(thresholds: np.ndarray | list[float], initial: int = 0) 
     r(0) = ``initial`` until r(t + 1) = r(t). From r(0) = 0 the path is nondecreasing
     and stops where F first crosses the 45-degree line from above. Granovetter's
     uniform crowd (0, 1, ..., 99) gives 100 rioters; moving the person with threshold
-    1 to threshold 2 gives 1 rioter (MODEL_BRIEF.md tests G1, G2).
+    1 to threshold 2 gives 1 rioter (docs/VALIDATION.md, G1, G2).
 
     Args:
         thresholds: One threshold per person, in persons (the number of others he must
@@ -151,9 +152,10 @@ def public_opposition_equilibrium(
     publicly iff the perceived public opposition S (percent of the population) satisfies
     S >= tau_i. Iterates S(t + 1) = 100 * #{i : tau_i <= S(t)} / n from the status quo
     S(0) = ``initial`` to the fixed point S* = 100 * #{i : tau_i <= S*} / n. This is
-    Granovetter's map with thresholds in percent (MODEL_BRIEF.md section 2.2, [M]).
+    Granovetter's map with thresholds in percent (Kuran 1991, [M]).
 
-    Kuran's ten-person illustration as recalled in the brief (test K1, graded [M]):
+    Kuran's (1991) ten-person illustration, numbers recalled, not checked against
+    pp. 17-20 of the paper (test K1, graded [M]):
     thresholds A = (0, 20, 20, 30, 40, 50, 60, 70, 80, 100) settle at 10 %; lowering
     the second person's threshold to 10 gives A' = (0, 10, 20, ..., 80, 100) and 90 %.
     The arithmetic is checked; the numbers are not confirmed as Kuran's, because the
@@ -306,7 +308,7 @@ def normal_quantile_crowd(
     A discrete crowd for Granovetter's (1978) Figure 2: person i (i = 0..N-1) gets the
     (i + 1/2)/N quantile of Normal(mean, sigma) as threshold, in persons. Granovetter
     does not say how his 100 people's thresholds were made whole; the tipping sigma
-    depends on it (MODEL_BRIEF.md G4, [V]): 12.55 as is, 11.89 floored, 12.22 rounded
+    depends on it (docs/VALIDATION.md G4, [V]): 12.55 as is, 11.89 floored, 12.22 rounded
     to the nearest person (his "approximately 12.2").
 
     Args:
@@ -351,7 +353,7 @@ def critical_sigma(
     number of rioters increases gradually to about six. Then after this point,
     approximately 12.2, the value of r_inf jumps to nearly 100." With mean 25 and
     N = 100: 12.2221 for the continuous F, and 12.55 / 11.89 / 12.22 for the quantile
-    crowd made whole exactly / floored / to the nearest person (MODEL_BRIEF.md G3, G4).
+    crowd made whole exactly / floored / to the nearest person (docs/VALIDATION.md G3, G4).
 
     Below sigma_c a fixed point below the mean stops the cascade; F(r) for r < mean
     grows with sigma, so once that low fixed point has vanished it stays gone, and the
@@ -421,7 +423,7 @@ def sample_uniform_crowds(
     100 has no instigator (no zero) with probability (1 - 1/100)^100 = .37, and one
     instigator but nobody at 1 with probability .14: "in over half the cases
     (.37 + .14 = .51) the equilibrium result is either no rioters or one rioter"
-    (MODEL_BRIEF.md G5). Solve the crowds with `crowd_equilibria`.
+    (docs/VALIDATION.md G5). Solve the crowds with `crowd_equilibria`.
 
     Args:
         n_crowds: Number of independent crowds (rows).

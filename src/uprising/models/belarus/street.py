@@ -17,8 +17,8 @@ from uprising.models.belarus import kernels as BK
 def arrest_cost(expected_term_days: float, steepness: float) -> float:
     """Expected cost of an arrest, 2 e^{kJ} / (1 + e^{kJ}) - 1, in [0, 1).
 
-    Chenoweth, Hocking & Marks (2022), rule 2, without its income term: J is the
-    expected term in days, k the steepness (their k2 = 0.075).
+    Chenoweth, Hocking & Marks (2022, PLoS ONE 17(7)), arrest cost, without its income
+    term: J is the expected term in days, k the steepness (their k2 = 0.075).
     """
     x = steepness * expected_term_days
     return 1.0 - 2.0 / (1.0 + math.exp(x)) if x < 700 else 1.0
@@ -42,7 +42,7 @@ class StreetPhases:
         - every citizen weighs the national cop-to-active ratio (of the expected crowd)
           by media.national_weight in its arrest probability, the local ratio by the rest
           (state and opposition media alike: the weight does not depend on reach);
-        - peer pressure (Chenoweth, Hocking & Marks 2022, rule 5);
+        - peer pressure (Chenoweth, Hocking & Marks 2022, PLoS ONE 17(7));
         - the expected cost of arrest from the expected term (ibid., rule 2);
         - the day's arrest rate and criminal share, scaled by the repression level.
         """

@@ -21,7 +21,7 @@ import numpy as np
 from uprising.models.regime.params import RegimeParams
 
 CHENOWETH_SHARE = 0.035
-"""Chenoweth's 3.5 % participation share (MODEL_BRIEF.md section 3.3): crowd index 1."""
+"""Chenoweth's 3.5 % participation share (Chenoweth & Stephan 2011): crowd index 1."""
 
 # Iterations of the plain cascade map before `cascade` switches to its vectorised scan.
 _CASCADE_JUMPS = 64
@@ -37,10 +37,11 @@ def _check_selectorate(ratio: float, discount: float) -> None:
 
 
 def selectorate_slack(revenue_usd_bn: float, ratio: float, discount: float) -> float:
-    """Leader's slack K = R * delta * (1 - w) / (1 - delta * w) (MODEL_BRIEF.md 3.1).
+    """Leader's slack K = R * delta * (1 - w) / (1 - delta * w) (docs/MODEL.md B3.3.3).
 
-    The brief's own closed form (private goods only, infinite horizon, a challenger who
-    promises all of R; not a formula from Bueno de Mesquita et al. 2003): K = R - W g*,
+    The project's own closed form of selectorate theory (Bueno de Mesquita, Smith,
+    Siverson & Morrow 2003, The Logic of Political Survival; the formula is not theirs):
+    private goods only, infinite horizon, a challenger who promises all of R: K = R - W g*,
     the revenue left after paying the winning coalition its minimal offer g*. K = 0 at
     w = 1 (SEL1), K = delta * R at w = 0 (SEL2), dK/dw = R delta (delta - 1) /
     (1 - delta w)^2 < 0 (SEL3), K is linear in R (SEL4).
@@ -60,7 +61,7 @@ def selectorate_slack(revenue_usd_bn: float, ratio: float, discount: float) -> f
 def coalition_offer(revenue_usd_bn: float, size: float, ratio: float, discount: float) -> float:
     """Minimal private-goods offer per member g* = (1 - delta) R / (W (1 - delta w)).
 
-    MODEL_BRIEF.md section 3.1 (the brief's closed form): a member stays iff
+    The closed form of `selectorate_slack` (docs/MODEL.md B3.3.3): a member stays iff
     g / (1 - delta) >= R / W + delta w g / (1 - delta); g* makes this an equality, and
     W g* + K = R.
 
@@ -88,7 +89,7 @@ def draw_base_costs(
     """Draw n base costs c ~ lognormal(log(median), sigma), sorted ascending.
 
     The officers' (or elite members') moral or reputational cost of repressing, in the
-    Dragu & Lupu (2018) coordination game as operationalised in MODEL_BRIEF.md 3.2(a).
+    Dragu & Lupu (2018) coordination game as operationalised in docs/MODEL.md B3.3.4.
     The lognormal family and its parameters are assumptions. Drawn once per run from a
     Generator built on ``seed`` only (no global RNG).
 
@@ -110,7 +111,8 @@ def draw_base_costs(
 def crowd_index(participants_share: float) -> float:
     """Crowd index = national participation share / 0.035 (docs/MODEL.md: security loyalty).
 
-    Chenoweth & Stephan's 3.5 % "rule" (MODEL_BRIEF.md section 3.3) as the unit: 1 when
+    Chenoweth & Stephan's 3.5 % "rule" (Chenoweth & Stephan 2011, Why Civil Resistance
+    Works; the figure is Chenoweth's, a tendency not a law) as the unit: 1 when
     3.5 % of the population is active.
 
     Args:
@@ -137,7 +139,7 @@ def officer_cost_factor(
              * (1 - cost_cut_per_sabotage * min(1, sabotage_recent))
              * (1 + cost_per_readiness * readiness),
     crowd = participants_share / 0.035. Operationalisation of Dragu & Lupu (2018) in
-    MODEL_BRIEF.md 3.2(a): a larger, more legitimate-looking opposition and an unpopular
+    docs/MODEL.md B3.3.4: a larger, more legitimate-looking opposition and an unpopular
     war raise the cost of repressing; sabotage (radical flank, Moro 2016) lowers it; a
     ready opposition (organisation, a transition plan) makes defecting to it less costly
     and staying loyal more (Chenoweth & Stephan 2011, ch. 2). The multiplicative form and
@@ -179,8 +181,8 @@ def elite_cost_factor(
              * (1 + cost_per_recognition * omega)
              * (1 + cost_per_legitimacy_loss * max(0, legitimacy_start - L))
              * (1 + cost_per_readiness * readiness).
-    The selectorate logic (MODEL_BRIEF.md 3.1: "when K cannot cover W g*, coalition
-    members defect") put into the Dragu & Lupu threshold form of 3.2(a); the form and
+    The selectorate logic (Bueno de Mesquita et al. 2003: coalition members defect when
+    the leader cannot pay them) put into the Dragu & Lupu (2018) threshold form; the form and
     coefficients are assumptions; the readiness term as for officers (Chenoweth & Stephan
     2011, ch. 2).
 
@@ -227,9 +229,9 @@ def expected_backstop(params: RegimeParams, russian_support: float) -> float:
 def thresholds(costs: np.ndarray, punishment: float, backstop: float = 0.0) -> np.ndarray:
     """Defection thresholds theta_j = min(1, max(0, 1 - c_j / p) / (1 - B)) (Dragu & Lupu 2018).
 
-    Dragu & Lupu (2018), operationalised in MODEL_BRIEF.md 3.2a: disobedience is punished
+    Dragu & Lupu (2018), operationalised in docs/MODEL.md B3.3.4: disobedience is punished
     with p (1 - d), so j defects once the defected share d reaches 1 - c_j / p; theta is
-    the Granovetter threshold (brief 2.1) in shares. With an outside backstop B (Russia's
+    the Granovetter (1978) threshold in shares. With an outside backstop B (Russia's
     police reserve, `expected_backstop`) the regime keeps punishing as if only (1 - B) d
     had defected: punishment p (1 - (1 - B) d), so the threshold becomes
     (1 - c_j / p) / (1 - B), capped at 1. A punishment p <= 0 (no pay left to lose)
@@ -276,7 +278,7 @@ def sorted_thresholds(
 def cascade(sorted_thetas: np.ndarray, start: int) -> int:
     """Monotone Granovetter cascade in counts, started from the defectors so far (B.4).
 
-    Granovetter (1978) (MODEL_BRIEF.md 2.1) with no return: with n agents and k of them
+    Granovetter (1978), AJS 83(6), with no return: with n agents and k of them
     out (share d = k / n), F(k) = #{j : theta_j <= k / n}; iterate k <- max(k, F(k)) to
     the fixed point. The result is the smallest k' >= start with F(k') <= k' (F is
     nondecreasing, so the iterates cannot jump past it), and it is never below ``start``:

@@ -83,7 +83,7 @@ class RegimeParams:
         russian_reward_usd_bn: Russian payment while troops are abroad, USD bn per year.
             1.0; plausible 0-3. Assumption.
         winning_coalition_ratio: Loyalty norm w = W/S, in [0, 1]. 0.1; plausible
-            0.01-0.3. Assumption (selectorate, MODEL_BRIEF.md section 3.1).
+            0.01-0.3. Assumption (selectorate, Bueno de Mesquita et al. 2003).
         winning_coalition_size: W, persons. 1000; plausible 200-10000. Assumption.
         discount: Coalition members' daily-equivalent discount factor delta, in [0, 1).
             0.9; plausible 0.8-0.99. Assumption.
@@ -124,9 +124,9 @@ class RegimeParams:
             participation / 3.5 %). 0.5; plausible 0-2. Assumption, uncalibrated.
         cost_if_troops_abroad: Officer cost multiplier while troops are abroad. 0.3;
             plausible 0-1. Assumption, uncalibrated (Chatham House June 2022: 5 % want
-            the army to take part, MODEL_BRIEF.md section 3.2a).
+            the army to take part; Chatham House survey, n = 804).
         cost_cut_per_sabotage: Fraction of officer cost removed at the sabotage cap
-            (radical-flank rally effect, Moro 2016, brief 2.6). 0.2; plausible 0-0.5.
+            (radical-flank rally effect, Moro 2016, PLoS ONE 11(4)). 0.2; plausible 0-0.5.
             Assumption, uncalibrated.
         legitimacy_start: Legitimacy L from which losses are measured (scenario
             ``[legitimacy] initial``). 0.8; plausible 0.6-0.9. Assumption.

@@ -66,8 +66,8 @@ def fall_margins(
     m_mob = 1 - (participants / loyal_forces) / mobilisation_ratio,
     m_def = 1 - d / defection_fall_share, m_elite = 1 - e / elite_fall_share.
     Thresholds are assumptions (``[fall]``); the mobilisation margin follows
-    Epstein's active-to-cop ratio and Lemos's "massive fear loss" (MODEL_BRIEF.md 2.5),
-    the other two the pillars of support of Chenoweth, Hocking & Marks (2022, brief 2.9).
+    Epstein's active-to-cop ratio and Lemos's "massive fear loss" (Lemos, Lopes & Coelho
+    2016), the other two the pillars of support of Chenoweth, Hocking & Marks (2022).
     With no loyal forces, any participants give m_mob = -inf (none give 1).
 
     Args:
@@ -158,7 +158,7 @@ def predict_margins(
     and the option's troops flag. The state is not changed. A myopic heuristic of ours
     (one day ahead, no lattice), standing in for "regime decisions chosen to maximise its
     survival"; the logic that repression deters but costs legitimacy is Lemos et al.'s
-    legitimacy feedback (MODEL_BRIEF.md 2.5) and Dragu & Lupu's endgame (3.2a).
+    legitimacy feedback (2016) and Dragu & Lupu's endgame (2018).
 
     Args:
         state: The regime state (after today's `advance_day`).

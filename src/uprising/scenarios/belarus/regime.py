@@ -341,7 +341,7 @@ class Regime(_Section):
         False,
         unit="-",
         source="Belarus did not send troops in 2022 (Chatham House June 2022: 5 % want the "
-        "army to take part, MODEL_BRIEF 3.2a)",
+        "army to take part; Chatham House survey, n = 804)",
         description="Whether an optimising regime may choose to send troops abroad",
     )
 

@@ -51,8 +51,9 @@ class Legitimacy(_Section):
         source=HAND_SET
         + "; "
         + (
-            f"{ASSUMPTION}; 0 is Lemos et al.'s recovery to the initial level (MODEL_BRIEF.md "
-            "2.5), 1 is Epstein's permanent jump (Run 4, brief 1.3)"
+            f"{ASSUMPTION}; 0 is the recovery to the initial level of Lemos, Lopes & Coelho "
+            "(2016, Int. J. Intelligent Systems 31(2)), 1 is the permanent jump of Epstein "
+            "(2002), Run 4 (Fig 10)"
         ),
         description="Share of a legitimacy shock that also moves the level L recovers to",
         plausible="0 to 1",
@@ -122,7 +123,8 @@ class Media(_Section):
         0.5,
         unit="1",
         source=f"{ASSUMPTION}; the mechanism is Lemos et al.'s news impact and Makowsky & "
-        "Rubin's network range (MODEL_BRIEF.md 2.4-2.5)",
+        "Rubin's network range (Lemos, Lopes & Coelho 2016, Int. J. Intelligent Systems "
+        "31(2); Makowsky & Rubin 2013, PLoS ONE 8(11): e80380)",
         description="Weight of the national cop-to-active ratio (state and opposition media "
         "alike) in a citizen's estimate of its arrest probability; the rest is local",
         plausible="0 to 1",
@@ -132,8 +134,8 @@ class Media(_Section):
     salience: float = param(
         5.0,
         unit="citizens per % of the population in the street",
-        source=f"{ASSUMPTION}; Lemos et al. 'news impact' (MODEL_BRIEF.md 2.5) gives the "
-        "mechanism, not a value",
+        source=f"{ASSUMPTION}; the 'news impact' of Lemos, Lopes & Coelho (2016, Int. J. "
+        "Intelligent Systems 31(2)) gives the mechanism, not a value",
         description="Protesters a citizen reached by the media is told of, per 1 % of the "
         "population in the street",
         plausible="0 to 20",

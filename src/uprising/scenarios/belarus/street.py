@@ -148,7 +148,7 @@ class BelarusPopulation(_Section):
         source=HAND_SET
         + "; "
         + (
-            "Chenoweth, Hocking & Marks (2022), rule 5 (MODEL_BRIEF.md 2.9): PP = min(0.5 x "
+            "Chenoweth, Hocking & Marks (2022), PLoS ONE 17(7), peer pressure: PP = min(0.5 x "
             "protesters in view / PeerPressureNum, 1) with PeerPressureNum 3 (3.46 rounded), i.e. "
             "full pressure at 6 protesters seen"
         ),
@@ -371,7 +371,7 @@ class Repression(_Section):
         + "; "
         + (
             f"{ASSUMPTION}; tuned to political prisoners rising to ~1,000 by 2022 (Viasna: "
-            "169 at the end of 2020, 1,022 in Feb 2022; MODEL_BRIEF 4 and rows 'political "
+            "169 at the end of 2020, 1,022 in Feb 2022; rows 'political "
             f"prisoners held', {CAL})"
         ),
         description="Daily probability that an identified past participant is arrested",
@@ -400,7 +400,7 @@ class Repression(_Section):
         0.075,
         unit="1 per day",
         source="Chenoweth, Hocking & Marks (2022) k2: arrest cost 2e^{kJ}/(1+e^{kJ}) - 1 "
-        "with J the expected term in days; MODEL_BRIEF 2.9 rule 2",
+        "with J the expected term in days; PLoS ONE 17(7), arrest cost",
         description="k in the arrest cost 2e^{kJ}/(1+e^{kJ}) - 1",
         plausible="0.01 to 0.2",
         ge=0,
