@@ -651,6 +651,7 @@ def test_unreachable_thresholds_hold_to_the_horizon():
 # -- conformance of every built-in Belarus scenario ----------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", BELARUS)
 def test_builtin_scenario_runs_300_days_with_the_documented_series(name):
     days = 300

@@ -256,18 +256,11 @@ def test_variant_equals_its_base_except_the_declared_differences(name):
 
 
 @pytest.mark.parametrize("name", BELARUS)
-def test_round_trip_through_toml_keeps_the_hash(name, tmp_path):
-    scenario = load_scenario(name)
-    text = dumps_scenario(scenario)
+def test_written_toml_is_flat_with_dates_and_event_tables(name):
+    # the round trip and its hash are in tests/test_conformance.py; this is the form
+    text = dumps_scenario(load_scenario(name))
     assert "\nbase =" not in text and text.startswith('model = "belarus"')
     assert "start = 20" in text and "[[events]]" in text  # TOML dates, arrays of tables
-    again = loads_scenario(text)
-    assert again == scenario and type(again) is BelarusScenario
-    assert scenario_hash(again) == scenario_hash(scenario)
-    path = tmp_path / f"{name}.toml"
-    path.write_text(text, encoding="utf-8")
-    assert scenario_hash(load_scenario(path)) == scenario_hash(scenario)
-    assert len(scenario_hash(scenario)) == 64
 
 
 def test_hash_ignores_event_order_but_not_values():
