@@ -22,6 +22,9 @@ from uprising.analysis.outbursts import outburst_stats
 from uprising.engine.simulation import Simulation
 from uprising.scenarios import apply_overrides, load_scenario, to_engine_config
 
+# Every test here runs the Epstein model over many seeds for thousands of ticks.
+pytestmark = pytest.mark.slow
+
 BASE_SEED = int(os.environ.get("UPRISING_TEST_SEED", "0"))
 SCHEDULES = {
     "random": ["schedule.activation=random"],
