@@ -1,5 +1,6 @@
-# uprising: `make run` runs a small ensemble of belarus-2022 and russia-defeat and writes its
-# report; `make test` runs lint and tests.
+# uprising: `make run` runs a small ensemble of belarus-2022 and russia-defeat and a small
+# Latin hypercube over five hand-set parameters of belarus-2022, and writes their report (with
+# the three inputs that matter most); `make test` runs lint and tests.
 # Both create .venv (Python 3.11) when it is absent and (re)install the project with
 # its test tools whenever pyproject.toml changes (tracked by a stamp file).
 
@@ -12,6 +13,10 @@ STAMP := $(VENV)/.uprising-installed
 
 run: $(STAMP)
 	$(BIN)/uprising ensemble belarus-2022 russia-defeat --runs 10 --scale 0.005 --store out/ensembles
+	$(BIN)/uprising ensemble belarus-2022 --design lhs --runs 16 --scale 0.002 --days 1100 \
+		--vary population.threshold=0.45:0.65 --vary population.opponent_legitimacy_weight=0.4:0.8 \
+		--vary economy.hardship_per_output_loss=0.5:1.5 --vary fall.mobilisation_ratio=3:8 \
+		--vary legitimacy.initial=0.55:0.7 --store out/ensembles
 	$(BIN)/uprising report --store out/ensembles --out out/ensembles/report.html
 
 test: $(STAMP) lint
