@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from sensitivity_stores import designed_store
 from typer.testing import CliRunner
 
+from sensitivity_stores import designed_store
 from uprising.cli import app
 from uprising.report import write_report
 from uprising.store import ResultsStore

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from sensitivity_stores import designed_store
 
+from sensitivity_stores import designed_store
 from uprising.analysis import FailedRunsError
 from uprising.analysis.discovery import discover, find_box
 from uprising.errors import UprisingError

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sensitivity_stores import designed_store
 
+from sensitivity_stores import designed_store
 from uprising.analysis import FailedRunsError
 from uprising.analysis.outcomes import (
     headline_outcome,
@@ -63,7 +63,7 @@ def test_outcome_names_and_phrases(store):
     assert outcome_column(table, "peak participants") == "peak_participants"
     with pytest.raises(UprisingError, match="beyond the runs"):
         outcome_column(table, "falls within 5 years")
-    with pytest.raises(UprisingError, match="choose one of: .*days_to_fall"):
+    with pytest.raises(UprisingError, match=r"choose one of: .*days_to_fall"):
         outcome_column(table, "happiness")
 
 

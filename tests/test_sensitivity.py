@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sensitivity_stores import designed_store
 
+from sensitivity_stores import designed_store
 from uprising.analysis import FailedRunsError
 from uprising.analysis.sensitivity import delta_indices, pawn_indices, sensitivity, sobol_indices
 from uprising.errors import UprisingError
