@@ -82,3 +82,15 @@ def test_latest_ensemble_skips_designs_without_inputs(store):
         latest_ensemble(store)
     designed_store(store, "lhs", VARY, 6, fall_model)
     assert latest_ensemble(store) == "5e5e5e5e5e5e"
+
+
+def test_runs_of_different_lengths_take_the_longest(store):
+    import pyarrow.parquet as pq
+
+    designed_store(store, "lhs", VARY, 6, fall_model)
+    path = store.shard_path("5e5e5e5e5e5e-000000")
+    pq.write_table(pq.read_table(path).slice(0, 400), path)
+    table = outcome_table(store, "5e5e5e5e5e5e")
+    assert sorted(table.attrs["horizons"]) == [1, 2, 3, 4]
+    assert table.loc[0, "final_political_prisoners"] == 399
+    assert table.loc[1, "final_political_prisoners"] == 4 * 366 - 1

@@ -183,13 +183,17 @@ def outcome_table(
             f"{len(missing)} series shards of ensemble {ensemble_id} are missing from "
             f"{store.shards} (first: {missing[0]})"
         )
-    columns = set(union_columns(files))
-    first, last = _date_range(files)
-    horizons = {}
-    for y in years:
-        end = _add_years(first, int(y)) - dt.timedelta(days=1)
-        if end <= last:
-            horizons[int(y)] = end
+    # The runs of one scenario share their days and series columns: the first shard gives
+    # them, and the one pass over all shards checks the dates.
+    columns = set(union_columns(files[:1]))
+    first, last = _date_range(files[:1])
+    summaries = _summaries(files, columns, _horizons(first, last, years))
+    if (summaries["first_day"] != first).any() or (summaries["last_day"] != last).any():
+        columns = set(union_columns(files))
+        first, last = min(summaries["first_day"]), max(summaries["last_day"])
+        summaries = _summaries(files, columns, _horizons(first, last, years))
+    summaries = summaries.drop(columns=["first_day", "last_day"])
+    horizons = _horizons(first, last, years)
 
     table["outcome"] = ok["outcome"].astype(object)
     fall = pd.to_datetime(ok["fall_date"])
@@ -206,7 +210,6 @@ def outcome_table(
     for y, end in horizons.items():
         table[f"falls_within_{y}y"] = fell & (fall_day <= (end - first).days)
 
-    summaries = _summaries(files, columns, horizons)
     table = table.merge(summaries, on="run_id", how="left")
     table.attrs.update(
         ensemble_id=ensemble_id,
@@ -294,6 +297,16 @@ def _design(store: ResultsStore, ensemble_id: str) -> tuple[str, dict[str, tuple
     return str(design), bounds
 
 
+def _horizons(first: dt.date, last: dt.date, years: Sequence[int]) -> dict[int, dt.date]:
+    """The last day of each horizon of ``years`` that the days first..last cover."""
+    horizons = {}
+    for y in years:
+        end = _add_years(first, int(y)) - dt.timedelta(days=1)
+        if end <= last:
+            horizons[int(y)] = end
+    return horizons
+
+
 def _date_range(files: Sequence[Any]) -> tuple[dt.date, dt.date]:
     con = duckdb.connect()
     try:
@@ -312,8 +325,12 @@ def _date_range(files: Sequence[Any]) -> tuple[dt.date, dt.date]:
 def _summaries(
     files: Sequence[Any], columns: set[str], horizons: dict[int, dt.date]
 ) -> pd.DataFrame:
-    """Per run: the `SUMMARIES` of the series columns present, and the horizon values."""
-    select = ["run_id"]
+    """Per run: its first and last day, and the `SUMMARIES` and horizon values.
+
+    The days are ``datetime.date``; the summaries are those of the series columns present,
+    the horizon values those of `AT_HORIZON` on the last day of each horizon.
+    """
+    select = ["run_id", "min(date) AS first_day", "max(date) AS last_day"]
     for name, (aggregate, column) in SUMMARIES.items():
         if column not in columns:
             continue
@@ -332,11 +349,14 @@ def _summaries(
     sql = f"SELECT {', '.join(select)} FROM {parquet_scan(files)} GROUP BY run_id"
     con = duckdb.connect()
     try:
-        return con.execute(sql).df()
+        frame = con.execute(sql).df()
     except duckdb.Error as exc:
         raise UprisingError(f"cannot summarise the series shards: {exc}") from exc
     finally:
         con.close()
+    for column in ("first_day", "last_day"):
+        frame[column] = [pd.Timestamp(day).date() for day in frame[column]]
+    return frame
 
 
 def _ident(name: str) -> str:
