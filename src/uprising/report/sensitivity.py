@@ -157,7 +157,7 @@ def top_inputs_text(headlines: Sequence[Headline]) -> list[str]:
         ranked = ", ".join(
             f"{row.input} ({row.method} {row.score:.2f})" for row in scores.itertuples()
         )
-        lines.append(f"{head}, {result.label}: {ranked}")
+        lines.append(f"{head}, {result.label}, {result.n_runs} runs: {ranked}")
     return lines
 
 
