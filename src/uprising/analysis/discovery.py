@@ -7,25 +7,26 @@
     found.stability    # per input: share of resamples that restrict it again
     found.cart         # CART's leaves: bounds, coverage, density, mass
 
-PRIM, the Patient Rule Induction Method (Friedman & Fisher 1999, Statistics and
-Computing 9, section 2: peeling then pasting), in the form that Bryant & Lempert (2010,
-"Thinking inside the box", Technol. Forecast. Soc. Change 77, section 3) made the
+PRIM, the Patient Rule Induction Method (Friedman & Fisher 1999, "Bump hunting in
+high-dimensional data", Statistics and Computing 9: peeling then pasting), in the form
+that Bryant & Lempert (2010, "Thinking inside the box: a participatory, computer-assisted
+approach to scenario discovery", Technol. Forecast. Soc. Change 77) made the
 standard of scenario discovery: a peeling trajectory of boxes that trade coverage (the
 share of the cases of interest inside the box) against density (the share of the runs in
 the box that are cases of interest), and quasi-p-values, a one-sided binomial test of
-each restriction (section 3.3). The implementation is the EMA Workbench's
+each restriction. The implementation is the EMA Workbench's
 (`ema_workbench.analysis.prim.Prim`, Kwakkel 2017, Environ. Model. Softw. 96); why that
 one is in docs/ENSEMBLES.md.
 
 The box reported is the one of the trajectory with the highest density among those whose
 coverage is at least ``min_coverage`` (default `MIN_COVERAGE`): a region that holds most
-of the cases and in which they are likeliest. Bryant & Lempert (2010, section 3.2) leave
+of the cases and in which they are likeliest. Bryant & Lempert (2010) leave
 the choice to the analyst; this fixed rule lets a report be written without one. On
 their biofuels data it picks box 22 of the trajectory, next to the box 21 that the
 Workbench's example of that study inspects. The sentence names the restrictions whose
 quasi-p-value is `SIGNIFICANT` or more: those may be chance.
 
-Resampling stability (Bryant & Lempert 2010, section 3.4): PRIM is run again on
+Resampling stability (Bryant & Lempert 2010, reproducibility of a box): PRIM is run again on
 ``resamples`` random halves of the runs; for each input, the share of those runs in
 which the box nearest in coverage (``reproduce_coverage``) or in density
 (``reproduce_density``) to the chosen one restricts the input. This is the statistic of

@@ -12,23 +12,29 @@ Methods, by design of the ensemble (`uprising.experiment.design`):
   (f) of Table 2, as `SALib.analyze.sobol.analyze` computes them) with bootstrap
   confidence intervals (``*_conf``: half-width at ``conf_level``);
 - ``morris``: the elementary effects' mean ``mu``, mean of absolute values ``mu_star``
-  (Campolongo, Cariboni & Saltelli 2007, Environ. Model. Softw. 22, eq. 3) with its
-  bootstrap interval, and standard deviation ``sigma`` (Morris 1991, Technometrics 33)
+  (Campolongo, Cariboni & Saltelli 2007, "An effective screening design for sensitivity
+  analysis of large models", Environ. Model. Softw. 22) with its
+  bootstrap interval, and standard deviation ``sigma`` (Morris 1991, "Factorial sampling
+  plans for preliminary computational experiments", Technometrics 33)
   (`SALib.analyze.morris.analyze`);
 - every design with varied inputs (``lhs``, ``sobol``, ``morris``, posterior draws):
-  Borgonovo's moment-independent delta (Borgonovo 2007, Reliab. Eng. Syst. Saf. 92,
-  eq. 8) by the given-data estimator of Plischke, Borgonovo & Smith (2013, Eur. J.
-  Oper. Res. 226, section 3: the input's sorted values split into M classes of equal
-  size), and PAWN (Pianosi & Wagener 2015, Environ. Model. Softw. 67, eq. 4: the
+  Borgonovo's moment-independent delta (Borgonovo 2007, "A new uncertainty importance
+  measure", Reliab. Eng. Syst. Saf. 92: half the expected L1 distance between the
+  outcome's density and its density given the input) by the given-data estimator of
+  Plischke, Borgonovo & Smith (2013, "Global sensitivity measures from given data", Eur.
+  J. Oper. Res. 226: the input's sorted values split into M classes of equal size), and
+  PAWN (Pianosi & Wagener 2015, "A simple and efficient method for global sensitivity
+  analysis based on cumulative distribution functions", Environ. Model. Softw. 67: the
   Kolmogorov-Smirnov distance between the outcome's unconditional distribution and its
   distributions over S slices of the input; `SALib.analyze.pawn.analyze`, which reports
   its minimum, mean, median, maximum and coefficient of variation over the slices).
 
 Delta is computed here, not by `SALib.analyze.delta`: SALib 1.6 estimates every density
 with a Gaussian kernel, which is undefined for a yes/no outcome (two point masses) and
-took 95 to 210 s on 10,000 runs of 20 inputs on the project's machine. Here, for an
+took 95 to 210 s on 10,000 runs of 20 inputs on the project's machine (10 bootstrap
+resamples; docs/ENSEMBLES.md, "Measured"). Here, for an
 outcome with at most `DISCRETE_LEVELS` values the densities are the exact shares of each
-value (the integral of eq. 8 becomes a sum); for other outcomes they are Gaussian
+value (the integral of the L1 distance becomes a sum); for other outcomes they are Gaussian
 kernel estimates on a common grid of `GRID_BINS` bins (a binned kernel density, Silverman's
 rule for the bandwidth with the class size), the same for the unconditional and the
 conditional densities. Its interval is a bootstrap over runs.
@@ -350,7 +356,7 @@ def delta_indices(
 
     delta_i = 1/2 E_{X_i}[ integral |f_Y(y) - f_{Y|X_i}(y)| dy ], with X_i's runs split by
     rank into M classes of equal size, M = min(48, ceil(N ** (2 / (7 + tanh((1500 - N) /
-    500))))) (the class count of Plischke et al. 2013, eq. 25, as SALib uses it).
+    500))))) (the class count that SALib's delta uses).
 
     Args:
         x: Inputs, shape (N, D).
