@@ -139,6 +139,7 @@ def discover(
     min_coverage: float = MIN_COVERAGE,
     resamples: int = 10,
     seed: int = 0,
+    table: pd.DataFrame | None = None,
 ) -> Discovery:
     """PRIM and CART on an ensemble: where in the inputs does a yes/no outcome happen?
 
@@ -154,6 +155,8 @@ def discover(
         min_coverage: The chosen box is the densest with at least this coverage.
         resamples: PRIM runs on random halves for the stability table (0: none).
         seed: Seed of the resampling and of CART.
+        table: The ensemble's `outcome_table` for that scenario and ``allow_failed``,
+            when already built (it is not checked); default: built here.
 
     Raises:
         FailedRunsError: Some runs failed and ``allow_failed`` is False.
@@ -162,7 +165,8 @@ def discover(
     """
     if ensemble_id is None:
         ensemble_id = latest_ensemble(store)
-    table = outcome_table(store, ensemble_id, scenario, allow_failed=allow_failed)
+    if table is None:
+        table = outcome_table(store, ensemble_id, scenario, allow_failed=allow_failed)
     inputs = list(table.attrs["inputs"])
     if not inputs:
         raise UprisingError(

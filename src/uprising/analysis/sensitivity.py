@@ -137,6 +137,7 @@ def sensitivity(
     num_resamples: int = 100,
     conf_level: float = 0.95,
     seed: int = 0,
+    table: pd.DataFrame | None = None,
 ) -> SensitivityResult:
     """Sensitivity indices of an outcome over the varied inputs of an ensemble.
 
@@ -151,6 +152,8 @@ def sensitivity(
         num_resamples: Bootstrap resamples of every interval.
         conf_level: Level of the intervals, in (0, 1).
         seed: Seed of the bootstrap (SALib's and delta's resampling).
+        table: The ensemble's `outcome_table` for that scenario and ``allow_failed``,
+            when already built (it is not checked); default: built here.
 
     Returns:
         The `SensitivityResult`: Sobol (``sobol`` designs) or Morris (``morris``) indices,
@@ -163,7 +166,8 @@ def sensitivity(
     """
     if ensemble_id is None:
         ensemble_id = latest_ensemble(store)
-    table = outcome_table(store, ensemble_id, scenario, allow_failed=allow_failed)
+    if table is None:
+        table = outcome_table(store, ensemble_id, scenario, allow_failed=allow_failed)
     design = str(table.attrs["design"])
     inputs = list(table.attrs["inputs"])
     if not inputs:

@@ -270,7 +270,13 @@ def _one(store: ResultsStore, ensemble_id: str, scenario: str, seed: int) -> Hea
             )
         try:
             item.result = sensitivity(
-                store, ensemble_id, column, scenario=scenario, allow_failed=True, seed=seed
+                store,
+                ensemble_id,
+                column,
+                scenario=scenario,
+                allow_failed=True,
+                seed=seed,
+                table=table,
             )
         except UprisingError as exc:
             item.notes.append(f"No sensitivity analysis: {exc}")
@@ -283,7 +289,13 @@ def _one(store: ResultsStore, ensemble_id: str, scenario: str, seed: int) -> Hea
     if headline.startswith("falls_within") and table[headline].nunique() == 2:
         try:
             item.found = discover(
-                store, ensemble_id, headline, scenario=scenario, allow_failed=True, seed=seed
+                store,
+                ensemble_id,
+                headline,
+                scenario=scenario,
+                allow_failed=True,
+                seed=seed,
+                table=table,
             )
         except UprisingError as exc:
             item.notes.append(f"No scenario discovery: {exc}")
