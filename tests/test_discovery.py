@@ -117,3 +117,10 @@ def test_discover_from_a_store(tmp_path):
         discover(store, outcome="peak participants", allow_failed=True)
     with pytest.raises(UprisingError, match="--channel coup"):
         discover(store, channel="coup", allow_failed=True)
+
+
+def test_too_few_runs_for_a_split_give_one_cart_leaf():
+    x = pd.DataFrame({"a": [0.1, 0.2, 0.3, 0.9], "b": [0.5, 0.4, 0.3, 0.2]})
+    found = find_box(x, np.array([True, False, False, False]), mass_min=0.75, resamples=0)
+    assert list(found.cart["rule"]) == ["all runs"]
+    assert found.cart.loc[0, "density"] == 0.25

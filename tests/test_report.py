@@ -205,13 +205,20 @@ def test_report_is_self_contained(report):
 def test_report_embeds_every_figure_and_writes_the_pngs(report):
     page = report["html"]
     uris = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
-    assert len(uris) == 2 + len(FAN_COLUMNS) == 8
     folder = report["path"].parent / f"ensemble{FIGURE_SUFFIX}"
-    files = sorted(folder.glob("*.png"))
+    numbered = sorted(folder.glob("[0-9][0-9]_*.png"))
     names = ["01_survival.png", "02_channels.png"] + [
         f"{i:02d}_fan_{column}.png" for i, column in enumerate(FAN_COLUMNS, start=3)
     ]
-    assert [f.name for f in files] == names
+    assert [f.name for f in numbered] == names
+    # The section "Which inputs matter" follows, with its own files (inputs_*.png), in the
+    # order they are embedded.
+    section = page.index('<h2 id="inputs">') if '<h2 id="inputs">' in page else len(page)
+    inputs = [f for f in sorted(folder.glob("inputs_*.png"))]
+    inputs.sort(key=lambda f: page.index(f"<code>{f.name}</code>"))
+    assert all(page.index(f"<code>{f.name}</code>") > section for f in inputs)
+    files = numbered + inputs
+    assert len(uris) == len(files) == 8 + len(inputs)
     for file, uri in zip(files, uris, strict=True):
         data = file.read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 5000
@@ -286,6 +293,9 @@ def test_parameters_with_units_sources_and_varied_ranges(report):
     assert len(varied) == 2 and all(f"<code>{VARIED}</code>" in r for r in varied)
     assert "varied (see above)" in varied[0]
     assert page.count("<td>per run (see Seeds and reproduction)</td>") == 2  # run.seed
+    # Outside the section "Which inputs matter", whose index tables list the input too.
+    if '<h2 id="inputs">' in page:
+        page = page[: page.index('<h2 id="inputs">')] + page[page.index('<h2 id="parameters">') :]
     ranges = [
         r for r in re.findall(r"<tr>(.*?)</tr>", page) if r.startswith(f"<td><code>{VARIED}</code>")
     ]
@@ -387,7 +397,10 @@ def test_cli_report(report, tmp_path):
     result = runner.invoke(app, ["report", "--store", str(store), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert f"report: {out}" in result.stdout
-    assert out.is_file() and len(list((tmp_path / "cli" / "r_figures").glob("*.png"))) == 8
+    assert out.is_file() and len(list((tmp_path / "cli" / "r_figures").glob("[0-9]*.png"))) == 8
+    # Two scenarios of a varied ensemble: a sensitivity figure and two PRIM figures each.
+    assert len(list((tmp_path / "cli" / "r_figures").glob("inputs_*.png"))) == 6
+    assert "The three inputs that matter most" in result.stdout
 
     result = runner.invoke(
         app, ["report", "--store", str(store), "--ensemble", "cccccccccccc", "--out", str(out)]

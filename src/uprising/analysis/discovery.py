@@ -33,9 +33,9 @@ which the box nearest in coverage (``reproduce_coverage``) or in density
 the Workbench's ``PrimBox.resample``, computed here with a seeded generator (the
 Workbench draws from NumPy's global generator).
 
-CART (Breiman et al. 1984) as a second view: a classification tree
-(`ema_workbench.analysis.cart.CART`, scikit-learn's tree, seeded here) whose leaves are
-boxes with their own coverage and density.
+CART (Breiman et al. 1984, "Classification and Regression Trees") as a second view: a
+classification tree (scikit-learn's, built as the Workbench's ``CART`` builds it, seeded
+here) whose leaves are boxes with their own coverage and density.
 
 A box's density is a share of runs that differ in their inputs and in their seeds: it
 mixes the inputs' effect with chance. The chance part alone is what runs at one
@@ -365,38 +365,53 @@ def _stability(
 
 
 def _cart(x: pd.DataFrame, y: np.ndarray, mass_min: float, seed: int) -> pd.DataFrame:
+    """CART's leaves as boxes: bounds, coverage, density and mass of each leaf.
+
+    scikit-learn's tree as the Workbench's ``CART`` builds it (leaves of at least
+    ``mass_min`` of the runs), seeded, and read here: the Workbench's reading of the
+    leaves fails for a tree over a single input.
+    """
     from sklearn.tree import DecisionTreeClassifier
 
-    with _quiet():
-        from ema_workbench.analysis.cart import CART
+    leaf_size = max(1, int(mass_min * len(y)))
+    clf = DecisionTreeClassifier(min_samples_leaf=leaf_size, random_state=seed)
+    values = x.to_numpy(dtype=float)
+    clf.fit(values, y.astype(int))
+    tree = clf.tree_
+    leaves: list[tuple[int, list[str]]] = []
 
-        tree = CART(x, y.astype(int), mass_min=mass_min)
-        # The Workbench's build_tree leaves the tree unseeded: ties between equally good
-        # splits would then depend on the run. Same tree, with a seed.
-        leaf = max(1, int(mass_min * len(y)))
-        tree.clf = DecisionTreeClassifier(min_samples_leaf=leaf, random_state=seed)
-        tree.clf.fit(tree._x, tree.y)
-        boxes, stats = tree.boxes, tree.stats
+    def walk(node: int, rules: dict[int, list[float | None]]) -> None:
+        if tree.children_left[node] == -1:
+            text = []
+            for j, (low, high) in sorted(rules.items()):
+                name = x.columns[j]
+                if low is not None and high is not None:
+                    text.append(f"{_num(low)} < {name} <= {_num(high)}")
+                elif low is not None:
+                    text.append(f"{name} > {_num(low)}")
+                elif high is not None:
+                    text.append(f"{name} <= {_num(high)}")
+            leaves.append((node, text))
+            return
+        j, cut = int(tree.feature[node]), float(tree.threshold[node])
+        low, high = rules.get(j, [None, None])
+        walk(tree.children_left[node], {**rules, j: [low, cut]})
+        walk(tree.children_right[node], {**rules, j: [cut, high]})
+
+    walk(0, {})
+    where = clf.apply(values)
+    cases = max(int(y.sum()), 1)
     rows = []
-    for number, (lims, stat) in enumerate(zip(boxes, stats, strict=True)):
-        rules = []
-        for name in x.columns:
-            low, high = float(lims.loc[0, name]), float(lims.loc[1, name])
-            lo_cut = low > float(x[name].min())
-            hi_cut = high < float(x[name].max())
-            if lo_cut and hi_cut:
-                rules.append(f"{_num(low)} <= {name} <= {_num(high)}")
-            elif lo_cut:
-                rules.append(f"{name} > {_num(low)}")
-            elif hi_cut:
-                rules.append(f"{name} <= {_num(high)}")
+    for number, (node, text) in enumerate(leaves):
+        inside = where == node
+        k = int(y[inside].sum())
         rows.append(
             {
                 "leaf": number,
-                "coverage": float(stat["coverage"]),
-                "density": float(stat["density"]),
-                "mass": float(stat["mass"]),
-                "rule": " and ".join(rules) or "all runs",
+                "coverage": k / cases,
+                "density": k / int(inside.sum()),
+                "mass": float(inside.mean()),
+                "rule": " and ".join(text) or "all runs",
             }
         )
     frame = pd.DataFrame(rows, columns=["leaf", "coverage", "density", "mass", "rule"])
