@@ -11,7 +11,7 @@ so the answer is known. Then it times, each on its own (wall and CPU seconds of 
 process: the CPU figure is the one to compare on a shared machine):
 
 - importing the EMA Workbench (paid once per process);
-- ``outcome_table``: one DuckDB pass over the shards and the records (the features);
+- ``feature_table``: one DuckDB pass over the shards and the records (the features);
 - delta (100 bootstrap resamples) and PAWN of "falls within 3 years" on that table;
 - PRIM and CART on it, without and with ``--resamples`` PRIM runs on halves;
 - ``sensitivity`` and ``discover`` as the commands call them (each builds the table).
@@ -114,7 +114,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from uprising.analysis.discovery import discover, find_box
-    from uprising.analysis.outcomes import outcome_table
+    from uprising.analysis.features import feature_table
     from uprising.analysis.sensitivity import delta_indices, pawn_indices, sensitivity
 
     times: dict[str, dict[str, float]] = {}
@@ -137,7 +137,7 @@ def main() -> None:
         with warnings.catch_warnings():  # optional parallel back-ends it does not find
             warnings.simplefilter("ignore")
             timed("import_workbench", lambda: __import__("ema_workbench.analysis.prim"))
-        table = timed("outcome_table", lambda: outcome_table(store, ENSEMBLE))
+        table = timed("feature_table", lambda: feature_table(store, ENSEMBLE))
         names = list(table.attrs["inputs"])
         x, y = table[names], table["falls_within_3y"].to_numpy()
         problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}

@@ -8,8 +8,12 @@
   report's `outcome_table` with the runs' last day), the main channel of fall
   (`main_channel`) and the calendar rule of a horizon (`horizon_end`).
 - `seeds`: the seed rule of ensembles (`run_seed`, `run_seeds`, `check_seeds`).
+- `features`: outcomes as features, one row per run with its inputs (`feature_table`).
+- `sensitivity`: Sobol', Morris, delta and PAWN indices of an outcome (`sensitivity`).
+- `discovery`: scenario discovery with PRIM and CART (`discover`, `find_box`).
 
-The names of `ensemble` and `horizons` are imported on first use, so that importing
+Import `features`, `sensitivity` and `discovery` by their module path. The names of
+`ensemble` and `horizons` are imported on first use, so that importing
 `outbursts` does not load DuckDB, pandas and the Belarus model.
 """
 

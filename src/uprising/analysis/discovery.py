@@ -54,11 +54,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from uprising.analysis.outcomes import (
+from uprising.analysis.features import (
     describe_outcome,
+    feature_table,
     latest_ensemble,
     outcome_column,
-    outcome_table,
 )
 from uprising.errors import UprisingError
 from uprising.store.results import ResultsStore
@@ -146,7 +146,7 @@ def discover(
     Args:
         store: The results store (records ingested).
         ensemble_id: The ensemble; default: the newest with varied inputs.
-        outcome: A yes/no outcome of `uprising.analysis.outcomes.outcome_table`, e.g.
+        outcome: A yes/no outcome of `uprising.analysis.features.feature_table`, e.g.
             ``"falls within 3 years"``.
         channel: Count only falls through this channel (``mobilisation``,
             ``security_defection``, ``elite_split``) as cases.
@@ -155,7 +155,7 @@ def discover(
         min_coverage: The chosen box is the densest with at least this coverage.
         resamples: PRIM runs on random halves for the stability table (0: none).
         seed: Seed of the resampling and of CART.
-        table: The ensemble's `outcome_table` for that scenario and ``allow_failed``,
+        table: The ensemble's `feature_table` for that scenario and ``allow_failed``,
             when already built (it is not checked); default: built here.
 
     Raises:
@@ -166,7 +166,7 @@ def discover(
     if ensemble_id is None:
         ensemble_id = latest_ensemble(store)
     if table is None:
-        table = outcome_table(store, ensemble_id, scenario, allow_failed=allow_failed)
+        table = feature_table(store, ensemble_id, scenario, allow_failed=allow_failed)
     inputs = list(table.attrs["inputs"])
     if not inputs:
         raise UprisingError(

@@ -60,11 +60,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from uprising.analysis.outcomes import (
+from uprising.analysis.features import (
     describe_outcome,
+    feature_table,
     latest_ensemble,
     outcome_column,
-    outcome_table,
 )
 from uprising.errors import UprisingError
 from uprising.store.results import ResultsStore
@@ -98,7 +98,7 @@ class SensitivityResult:
         ensemble_id: The ensemble.
         scenario: The scenario.
         design: The ensemble's design (``lhs``, ``sobol``, ``morris``).
-        outcome: The outcome column of `uprising.analysis.outcomes.outcome_table`.
+        outcome: The outcome column of `uprising.analysis.features.feature_table`.
         label: A phrase for the outcome, e.g. ``P(fall within 3 years)``.
         n_runs: Successful runs analysed (Sobol and Morris: those in complete groups).
         failed: Failed runs left out.
@@ -144,7 +144,7 @@ def sensitivity(
     Args:
         store: The results store (records ingested).
         ensemble_id: The ensemble; default: the newest one with varied inputs.
-        outcome: An outcome of `outcome_table` (`outcome_column` reads it), e.g.
+        outcome: An outcome of `feature_table` (`outcome_column` reads it), e.g.
             ``"falls within 3 years"``, ``"peak participants"``, ``"days_to_fall"``.
         scenario: The scenario; None when the ensemble has one.
         allow_failed: Leave failed runs out (and incomplete design groups) instead of
@@ -152,7 +152,7 @@ def sensitivity(
         num_resamples: Bootstrap resamples of every interval.
         conf_level: Level of the intervals, in (0, 1).
         seed: Seed of the bootstrap (SALib's and delta's resampling).
-        table: The ensemble's `outcome_table` for that scenario and ``allow_failed``,
+        table: The ensemble's `feature_table` for that scenario and ``allow_failed``,
             when already built (it is not checked); default: built here.
 
     Returns:
@@ -167,7 +167,7 @@ def sensitivity(
     if ensemble_id is None:
         ensemble_id = latest_ensemble(store)
     if table is None:
-        table = outcome_table(store, ensemble_id, scenario, allow_failed=allow_failed)
+        table = feature_table(store, ensemble_id, scenario, allow_failed=allow_failed)
     design = str(table.attrs["design"])
     inputs = list(table.attrs["inputs"])
     if not inputs:

@@ -6,6 +6,8 @@
     uprising run belarus-2020 --scale 0.01 --seed 1 --days 500 --out out/belarus-2020
     uprising ensemble belarus-2022 russia-defeat --runs 10 --scale 0.005
     uprising report --store out/ensembles
+    uprising sensitivity --store out/ensembles --outcome "falls within 3 years"
+    uprising discover --store out/ensembles --outcome "falls within 3 years"
 
 Modules:
 
@@ -16,6 +18,7 @@ Modules:
 - `run`: ``uprising run`` (through `uprising.runs.prepare_run`).
 - `ensemble`: ``uprising ensemble``.
 - `report`: ``uprising report``.
+- `sensitivity`: ``uprising sensitivity`` and ``uprising discover``.
 
 Adding a command is a one-file job: write a module in this package that imports `app`
 from `uprising.cli.app` and decorates its function with ``@app.command("name")``. Every

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from uprising.cli.app import app, fail, user_errors, warn_damaged
+from uprising.cli.sensitivity import print_top_inputs
 
 
 @app.command("report")
@@ -31,7 +32,8 @@ def report_command(
     """Write a self-contained HTML report of ensembles, with its figures as PNG files.
 
     The report has the fall probabilities at yearly horizons, survival curves, channels
-    of fall, fan charts, each scenario's parameters, the seeds and the code version. The
+    of fall, fan charts, the inputs that matter most (ensembles with varied inputs), each
+    scenario's parameters, the seeds and the code version. The
     figures are also written into <stem>_figures/ next to the HTML file.
     """
     from uprising.report import FIGURE_SUFFIX, write_report
@@ -48,6 +50,7 @@ def report_command(
             fail(f"cannot write the report {target}: {exc.strerror or exc}", code=1)
         warn_damaged(results.damaged)
     _print_fall_probabilities(store, ensemble or None)
+    print_top_inputs(store, ensemble or None)
     typer.echo(f"report: {path} (figures in {path.parent / (path.stem + FIGURE_SUFFIX)}/)")
 
 

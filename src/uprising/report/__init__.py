@@ -9,6 +9,9 @@
 - `format`: escaping and the text of numbers, dates and versions.
 - `figures`: matplotlib figures (Agg, no ``pyplot``) of the analyses of
   `uprising.analysis.ensemble`: survival of the regime, channels of fall, fan charts.
+- `sensitivity_figures`: figures of sensitivity indices, Morris screening and PRIM boxes.
+- `sensitivity`: the report's section "Which inputs matter" and the terminal text of
+  ``uprising sensitivity`` and ``uprising discover``.
 - `templates/`: ``report.html.j2``, ``macros.html.j2`` and ``style.css`` (package data).
 """
 

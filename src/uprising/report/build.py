@@ -19,7 +19,9 @@ The report has, in this order:
    (`uprising.analysis.horizons.outcome_table`);
 5. the figures: survival of the regime, how the runs end (channels), and fan charts of
    participants, political prisoners, detentions, emigrants, legitimacy and security-force
-   loyalty, scenarios side by side;
+   loyalty, scenarios side by side; then, for ensembles that vary parameters, "Which
+   inputs matter" (`uprising.report.sensitivity`): the three inputs that matter most, the
+   sensitivity indices and a PRIM box of the fall within three years, with figures;
 6. each scenario's parameters with unit, allowed range and source (the scenario rebuilt
    with `load_scenario` and checked against the recorded hash; the varied parameters'
    ranges over the runs), or the recorded parameters when it cannot be rebuilt;
@@ -49,6 +51,7 @@ from uprising.report import figures
 from uprising.report.format import pct
 from uprising.report.html import render_page
 from uprising.report.selection import Group, groups, open_store, select
+from uprising.report.sensitivity import analyses_section, headline_analyses, write_pngs
 from uprising.store.atomic import atomic_write
 from uprising.store.owned import write_owned_files
 from uprising.store.results import ResultsStore
@@ -152,6 +155,10 @@ def write_report(
         store, [(g.ensemble_id, g.scenario, g.failed) for g in analysed], level=LEVEL
     )
 
+    inputs_html, inputs_pngs = analyses_section(
+        headline_analyses(store, [g.ensemble_id for g in analysed])
+    )
+
     colours = figures.scenario_colours([g.label for g in analysed])
     made = _figures(analysed, curves, splits, fans, colours)
     page = render_page(
@@ -165,9 +172,11 @@ def write_report(
         generated=dt.datetime.now(dt.UTC).replace(microsecond=0),
         figure_dir=out.stem + FIGURE_SUFFIX,
         level=LEVEL,
+        inputs_section=inputs_html,
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     _write_figures(out.parent / (out.stem + FIGURE_SUFFIX), made)
+    write_pngs(out.parent / (out.stem + FIGURE_SUFFIX), inputs_pngs)
     atomic_write(out, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     return out
 

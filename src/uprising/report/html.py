@@ -76,6 +76,7 @@ def render_page(
     generated: dt.datetime,
     figure_dir: str,
     level: float,
+    inputs_section: str = "",
 ) -> str:
     """The HTML page of a report.
 
@@ -90,6 +91,8 @@ def render_page(
         generated: When the report is written.
         figure_dir: The folder of the PNG files, relative to the page.
         level: Confidence level of the intervals.
+        inputs_section: The section "Which inputs matter" as HTML whose values are
+            already escaped (`uprising.report.sensitivity.analyses_section`), or "".
     """
     from uprising.store.run_output import code_version
 
@@ -114,6 +117,7 @@ def render_page(
         "seeds": _seeds(ensembles, runs, groups, rebuilt),
         "code": _code(ensembles, runs),
         "failed": _failed(runs),
+        "inputs": Markup(inputs_section),
     }
     return _ENV.get_template("report.html.j2").render(context)
 

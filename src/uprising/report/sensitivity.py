@@ -6,7 +6,7 @@
   sentences for ``uprising sensitivity``, ``uprising discover`` and ``uprising report``.
 - `analyses_section`: the report's section "Which inputs matter", with its figures.
 
-The headline outcome is `uprising.analysis.outcomes.headline_outcome` (fall within 3
+The headline outcome is `uprising.analysis.features.headline_outcome` (fall within 3
 years); when it is the same in every run, the days to the fall, then the peak of
 participants, take its place, and the text says so.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from uprising.analysis.discovery import Discovery, discover
-from uprising.analysis.outcomes import describe_outcome, headline_outcome, outcome_table
+from uprising.analysis.features import describe_outcome, feature_table, headline_outcome
 from uprising.analysis.sensitivity import SensitivityResult, sensitivity
 from uprising.errors import UprisingError
 from uprising.report import sensitivity_figures as figures
@@ -252,7 +252,7 @@ def write_pngs(folder: Path, pngs: Sequence[tuple[str, bytes]]) -> None:
 def _one(store: ResultsStore, ensemble_id: str, scenario: str, seed: int) -> Headline:
     item = Headline(ensemble_id, scenario)
     try:
-        table = outcome_table(store, ensemble_id, scenario, allow_failed=True)
+        table = feature_table(store, ensemble_id, scenario, allow_failed=True)
     except UprisingError as exc:
         item.notes.append(str(exc))
         return item

@@ -1,11 +1,13 @@
 """Outcomes as features: one row per run, its inputs joined with what happened.
 
-    table = outcome_table(store, "3f2a9c01b7de")
+Not the report's `uprising.analysis.horizons.outcome_table` (one row per horizon).
+
+    table = feature_table(store, "3f2a9c01b7de")
     table.attrs["inputs"]         # ['population.threshold', 'fall.mobilisation_ratio']
     table[["population.threshold", "falls_within_3y", "peak_participants"]]
     column = outcome_column(table, "falls within 3 years")   # 'falls_within_3y'
 
-`outcome_table` is the table that sensitivity analysis (`uprising.analysis.sensitivity`)
+`feature_table` is the table that sensitivity analysis (`uprising.analysis.sensitivity`)
 and scenario discovery (`uprising.analysis.discovery`) work on. Its columns:
 
 - ``run_id``, ``k``, ``scenario``, ``design_point``, ``seed``;
@@ -19,7 +21,7 @@ and scenario discovery (`uprising.analysis.discovery`) work on. Its columns:
   (a censored, always defined number);
 - ``falls_within_<y>y`` (bool) for each horizon of ``years`` that the runs cover (the
   horizon ends on the day before the same date ``y`` years after the first day, as in
-  `uprising.analysis.ensemble.horizon_table`);
+  `uprising.analysis.horizons.horizon_table`, by `horizon_end`);
 - scalar summaries of the daily series, for the series columns the shards have
   (`SUMMARIES`): ``peak_participants``, ``peak_political_prisoners``,
   ``final_political_prisoners``, ``final_emigrants``, ``min_legitimacy``,
@@ -45,17 +47,18 @@ import numpy as np
 import pandas as pd
 
 from uprising.analysis.ensemble import FailedRunsError
+from uprising.analysis.horizons import horizon_end
 from uprising.errors import UprisingError
 from uprising.store.results import ResultsStore, parquet_scan, union_columns
 
 __all__ = [
     "SUMMARIES",
     "describe_outcome",
+    "feature_table",
     "headline_outcome",
     "latest_ensemble",
     "outcome_choices",
     "outcome_column",
-    "outcome_table",
 ]
 
 SUMMARIES = {
@@ -98,7 +101,7 @@ def latest_ensemble(store: ResultsStore, *, varied: bool = True) -> str:
     return str(rows.iloc[-1]["ensemble_id"])
 
 
-def outcome_table(
+def feature_table(
     store: ResultsStore,
     ensemble_id: str,
     scenario: str | None = None,
@@ -230,7 +233,7 @@ def outcome_column(table: pd.DataFrame, outcome: str) -> str:
     """The column of an outcome table that an outcome names.
 
     Args:
-        table: An `outcome_table`.
+        table: An `feature_table`.
         outcome: A column name (``falls_within_3y``, ``peak_participants``, ...), the
             same with spaces (``peak participants``), or a phrase ``falls within N
             years`` (also ``fall within``, ``P(falls within N years)``).
@@ -301,7 +304,7 @@ def _horizons(first: dt.date, last: dt.date, years: Sequence[int]) -> dict[int, 
     """The last day of each horizon of ``years`` that the days first..last cover."""
     horizons = {}
     for y in years:
-        end = _add_years(first, int(y)) - dt.timedelta(days=1)
+        end = horizon_end(first, int(y))
         if end <= last:
             horizons[int(y)] = end
     return horizons
@@ -367,13 +370,6 @@ def _last_line(error: Any) -> str:
     if not isinstance(error, str) or not error.strip():
         return "no traceback recorded"
     return error.strip().splitlines()[-1].strip()
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def headline_outcome(table: pd.DataFrame) -> str:

@@ -7,11 +7,11 @@ import pytest
 
 from sensitivity_stores import designed_store
 from uprising.analysis import FailedRunsError
-from uprising.analysis.outcomes import (
+from uprising.analysis.features import (
+    feature_table,
     headline_outcome,
     latest_ensemble,
     outcome_column,
-    outcome_table,
 )
 from uprising.errors import UprisingError
 from uprising.store import ResultsStore
@@ -31,7 +31,7 @@ def store(tmp_path):
 
 def test_table_joins_inputs_with_outcomes_and_summaries(store):
     points = designed_store(store, "lhs", VARY, 40, fall_model)
-    table = outcome_table(store, "5e5e5e5e5e5e")
+    table = feature_table(store, "5e5e5e5e5e5e")
     assert table.attrs["inputs"] == [name for name, _, _ in VARY]
     assert table.attrs["design"] == "lhs"
     assert list(table["k"]) == list(range(40))
@@ -57,7 +57,7 @@ def test_table_joins_inputs_with_outcomes_and_summaries(store):
 
 def test_outcome_names_and_phrases(store):
     designed_store(store, "lhs", VARY, 10, fall_model)
-    table = outcome_table(store, "5e5e5e5e5e5e")
+    table = feature_table(store, "5e5e5e5e5e5e")
     assert outcome_column(table, "falls within 3 years") == "falls_within_3y"
     assert outcome_column(table, "P(fall within 1 year)") == "falls_within_1y"
     assert outcome_column(table, "peak participants") == "peak_participants"
@@ -70,8 +70,8 @@ def test_outcome_names_and_phrases(store):
 def test_failed_runs_are_refused_unless_allowed(store):
     designed_store(store, "lhs", VARY, 10, fall_model, fails=(3, 7))
     with pytest.raises(FailedRunsError, match="2 of 10 runs"):
-        outcome_table(store, "5e5e5e5e5e5e")
-    table = outcome_table(store, "5e5e5e5e5e5e", allow_failed=True)
+        feature_table(store, "5e5e5e5e5e5e")
+    table = feature_table(store, "5e5e5e5e5e5e", allow_failed=True)
     assert len(table) == 8
     assert table.attrs["failed"] == 2
     assert 3 not in set(table["k"])
@@ -90,7 +90,7 @@ def test_runs_of_different_lengths_take_the_longest(store):
     designed_store(store, "lhs", VARY, 6, fall_model)
     path = store.shard_path("5e5e5e5e5e5e-000000")
     pq.write_table(pq.read_table(path).slice(0, 400), path)
-    table = outcome_table(store, "5e5e5e5e5e5e")
+    table = feature_table(store, "5e5e5e5e5e5e")
     assert sorted(table.attrs["horizons"]) == [1, 2, 3, 4]
     assert table.loc[0, "final_political_prisoners"] == 399
     assert table.loc[1, "final_political_prisoners"] == 4 * 366 - 1
