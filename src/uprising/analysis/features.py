@@ -49,7 +49,9 @@ import pandas as pd
 from uprising.analysis.ensemble import FailedRunsError
 from uprising.analysis.horizons import horizon_end
 from uprising.errors import UprisingError
-from uprising.store.results import ResultsStore, parquet_scan, union_columns
+from uprising.store.duck import parquet_scan
+from uprising.store.results import ResultsStore
+from uprising.store.series import union_columns
 
 __all__ = [
     "SUMMARIES",
