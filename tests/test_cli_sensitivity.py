@@ -66,18 +66,3 @@ def test_report_shows_the_three_inputs_that_matter(tmp_path):
     assert result.exit_code == 0, result.output
     assert "The three inputs that matter most" in result.output
     assert "population.threshold (delta" in result.output
-
-
-def test_benchmark_runs_at_a_tiny_size(tmp_path):
-    import json
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    script = Path(__file__).parent.parent / "benchmarks" / "sensitivity.py"
-    out = tmp_path / "bench.json"
-    args = ["--runs", "60", "--inputs", "3", "--days", "1100", "--resamples", "1"]
-    subprocess.run([sys.executable, str(script), *args, "--json", str(out)], check=True)
-    report = json.loads(out.read_text(encoding="utf-8"))
-    assert report["runs"] == 60 and report["top_inputs"][0] in ("x0", "x1")
-    assert report["sentence"].startswith("P(fall within 3 years) is")

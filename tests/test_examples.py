@@ -33,6 +33,10 @@ SCRIPTS = {
         *("--mesa-steps", "1", "--steps", "5", "--repeats", "1", "--json", "vs_mesa.json"),
     ],
     "benchmarks/dock_mesa.py": ["--seeds", "2", "--steps", "20", "--json", "dock.json"],
+    "benchmarks/sensitivity.py": [
+        *("--runs", "60", "--inputs", "3", "--days", "1100", "--resamples", "1"),
+        *("--json", "sensitivity.json"),
+    ],
     "scripts/belarus_plausibility.py": [
         *("--scale", "0.001", "--seeds", "1", "--out", "figures"),
     ],
@@ -42,6 +46,7 @@ JSON_OUT = {
     "benchmarks/ensemble.py": "ensemble.json",
     "benchmarks/vs_mesa.py": "vs_mesa.json",
     "benchmarks/dock_mesa.py": "dock.json",
+    "benchmarks/sensitivity.py": "sensitivity.json",
     "scripts/belarus_plausibility.py": "figures/belarus_2020_plausibility.json",
 }
 
