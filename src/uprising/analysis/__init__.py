@@ -1,4 +1,4 @@
-"""Analysis of run outputs: outburst statistics and ensemble results.
+"""Analysis of run outputs: outburst statistics, ensemble results, model against data.
 
 - `outbursts`: outburst statistics of one run's series of actives.
 - `ensemble`: survival curves (`fall_probability`), channels of fall (`channel_split`),
@@ -8,9 +8,19 @@
   report's `outcome_table` with the runs' last day), the main channel of fall
   (`main_channel`) and the calendar rule of a horizon (`horizon_end`).
 - `seeds`: the seed rule of ensembles (`run_seed`, `run_seeds`, `check_seeds`).
+- `observation`: the observation model's machinery: the calibration table shipped in
+  ``data/belarus_calibration.csv`` (`calibration_rows`), `Observation` (a row and the
+  output that measures it), `measure` (the model's figure from a run's series) and
+  `consistent` (a report against a band).
+- `belarus_observations`: the Belarus scenarios' mapping: `OBSERVATIONS` (the rows an
+  output measures) and `NOT_MAPPED` (the others, by reason).
+- `compare`: `run_comparison` (N seeds through the ensemble machinery, each measured by
+  the observation model; median and 90 % band per row), `write_comparison`,
+  `format_table` (``uprising compare``).
 
 The names of `ensemble` and `horizons` are imported on first use, so that importing
-`outbursts` does not load DuckDB, pandas and the Belarus model.
+`outbursts` does not load DuckDB, pandas and the Belarus model; the other modules are
+imported by name.
 """
 
 from __future__ import annotations

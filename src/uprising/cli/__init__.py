@@ -6,6 +6,7 @@
     uprising run belarus-2020 --scale 0.01 --seed 1 --days 500 --out out/belarus-2020
     uprising ensemble belarus-2022 russia-defeat --runs 10 --scale 0.005
     uprising report --store out/ensembles
+    uprising compare belarus-2020 --runs 10 --scale 0.01 --out out/compare
 
 Modules:
 
@@ -16,6 +17,7 @@ Modules:
 - `run`: ``uprising run`` (through `uprising.runs.prepare_run`).
 - `ensemble`: ``uprising ensemble``.
 - `report`: ``uprising report``.
+- `compare`: ``uprising compare`` (through `uprising.analysis.compare`).
 
 Adding a command is a one-file job: write a module in this package that imports `app`
 from `uprising.cli.app` and decorates its function with ``@app.command("name")``. Every

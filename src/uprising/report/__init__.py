@@ -9,6 +9,8 @@
 - `format`: escaping and the text of numbers, dates and versions.
 - `figures`: matplotlib figures (Agg, no ``pyplot``) of the analyses of
   `uprising.analysis.ensemble`: survival of the regime, channels of fall, fan charts.
+- `comparison`: `comparison_figure`, the forest plot of a comparison of runs with the
+  calibration table (`uprising.analysis.compare`, ``uprising compare``).
 - `templates/`: ``report.html.j2``, ``macros.html.j2`` and ``style.css`` (package data).
 """
 
