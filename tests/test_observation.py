@@ -164,3 +164,18 @@ def test_default_days_reach_the_last_measured_day():
     days = default_days(dt.date(2020, 8, 1))
     last = max(o.last_day for o in OBSERVATIONS)
     assert dt.date(2020, 8, 1) + dt.timedelta(days=days - 1) == last
+
+
+def test_model_md_lists_every_match_and_every_unmapped_quantity():
+    """docs/MODEL.md, B4.3, stays true to the code: one table line per match, in order."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "MODEL.md").read_text()
+    for i, obs in enumerate(OBSERVATIONS):
+        offset = f", + {obs.offset:,.0f}" if obs.offset else ""
+        line = (
+            f"| {i} | {obs.quantity}; {obs.geography}; {obs.date} | {float(obs.value):,.10g} | "
+            f"`{obs.column}` | {obs.how}{offset}, {obs.window} | {obs.relation} | {obs.note} |"
+        )
+        assert line in text, line
+    for names in NOT_MAPPED.values():
+        for name in names:
+            assert name in text, name

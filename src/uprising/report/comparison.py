@@ -39,7 +39,7 @@ def comparison_figure(table: pd.DataFrame, path: str | Path, caption: str = "") 
     labels = []
     for pos, row in zip(y, table.itertuples(), strict=True):
         bound = {"at_least": " (>=)", "at_most": " (<=)"}.get(row.relation, "")
-        labels.append(f"{row.quantity[:42]}, {row.geography[:14]} | {row.window}{bound}")
+        labels.append(f"{row.quantity[:38]}, {row.geography[:14]} | {row.window}{bound}")
         if row.n > 0:
             ax.plot([row.q05, row.q95], [pos, pos], color="tab:blue", lw=5, alpha=0.45,
                     solid_capstyle="butt")  # fmt: skip
