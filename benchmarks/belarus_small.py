@@ -9,14 +9,14 @@ Times two runs of `belarus-2020` (built-in parameters, seed 1), each single-thre
 - 334 days at scale 0.01 (about 94,000 agents), 1 August 2020 to 30 June 2021.
 
 Compilation is excluded: a short warm-up run at each scale first loads or compiles
-every kernel. Wall-clock and CPU time (``time.process_time``) of the days are both
-reported: on a shared machine the CPU time is the steadier figure. Each configuration is then run ``--repeats`` times; the set-up (building
+every kernel. Each configuration is then run ``--repeats`` times; the set-up (building
 the population and the model) and the days are timed apart, and the best of the
-repeats is reported, in total and per day. One more run of each is profiled with
-cProfile, timed by CPU time; the functions with the most own time (and their cumulative time) are printed
-and written, with the timings, to ``OUT/belarus_small.json`` and the full profile to
-``OUT/belarus_small_<scale>.prof``. Compiled kernels show in the profile as the Python
-call that enters them.
+repeats is reported, in total and per day, in wall-clock and in CPU time
+(``time.process_time``; on a shared machine the CPU time is the steadier figure). One
+more run of each is profiled with cProfile, timed by CPU time; the functions with the
+most own time (and their cumulative time) are printed and written, with the timings,
+to ``OUT/belarus_small.json`` and the full profile to ``OUT/belarus_small_<scale>.prof``.
+Compiled kernels show in the profile as the Python call that enters them.
 
 ``--quick`` runs a tiny version (30 days at scale 0.001, 20 days at 0.002, one repeat)
 for the test suite.
@@ -28,13 +28,13 @@ import os
 
 os.environ["NUMBA_NUM_THREADS"] = "1"  # before anything imports Numba
 
-import argparse  # noqa: E402
-import cProfile  # noqa: E402
-import json  # noqa: E402
-import platform  # noqa: E402
-import pstats  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import cProfile
+import json
+import platform
+import pstats
+import time
+from pathlib import Path
 
 CONFIGS = ((0.001, 1250), (0.01, 334))
 """(scale, days) of the timed runs."""

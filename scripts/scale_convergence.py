@@ -44,8 +44,13 @@ DAYS = 334
 
 MEASURES: tuple[tuple[str, str, str, str | None, str], ...] = (
     ("participants, Sun 16 Aug 2020", "participants", "at", None, "2020-08-16"),
-    ("participants Minsk city, Sun 16 Aug 2020", "participants_minsk_city", "at", None,
-     "2020-08-16"),  # fmt: skip
+    (
+        "participants Minsk city, Sun 16 Aug 2020",
+        "participants_minsk_city",
+        "at",
+        None,
+        "2020-08-16",
+    ),
     ("participants, Sun 13 Sep 2020", "participants", "at", None, "2020-09-13"),
     ("participants, Sun 25 Oct 2020", "participants", "at", None, "2020-10-25"),
     ("participants, mean Apr-Jun 2021", "participants", "mean", "2021-04-01", "2021-06-30"),
@@ -178,9 +183,7 @@ def table(records: list[dict]) -> dict:
 def markdown(result: dict) -> str:
     """The table as Markdown: mean +- sd per scale, difference from the reference."""
     scales = result["scales"]
-    head = "| measure (national equivalents) | tol. | " + " | ".join(
-        f"scale {s:g}" for s in scales
-    )
+    head = "| measure (national equivalents) | tol. | " + " | ".join(f"scale {s:g}" for s in scales)
     lines = [head + " |", "|---|---|" + "---|" * len(scales)]
     for row in result["rows"]:
         cells = []
