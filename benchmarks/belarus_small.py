@@ -14,7 +14,8 @@ the population and the model) and the days are timed apart, and the best of the
 repeats is reported, in total and per day, in wall-clock and in CPU time
 (``time.process_time``; on a shared machine the CPU time is the steadier figure). One
 more run of each is profiled with cProfile, timed by CPU time; the functions with the
-most own time (and their cumulative time) are printed and written, with the timings,
+most own time (and their cumulative time) and the share of the time spent inside
+compiled Numba kernels are printed and written, with the timings,
 to ``OUT/belarus_small.json`` and the full profile to ``OUT/belarus_small_<scale>.prof``.
 Compiled kernels show in the profile as the Python call that enters them.
 
@@ -33,6 +34,7 @@ import cProfile
 import json
 import platform
 import pstats
+import sys
 import time
 from pathlib import Path
 
@@ -84,8 +86,23 @@ def time_config(scale: float, days: int, repeats: int) -> dict:
     }
 
 
-def profile_config(scale: float, days: int, top: int, out: Path) -> list[dict]:
-    """Profile one set-up and run; return the ``top`` functions by own time."""
+def _kernel_code() -> set[tuple[str, int]]:
+    """(file, first line) of the Python source of every loaded Numba dispatcher."""
+    from numba.core.dispatcher import Dispatcher
+
+    found = set()
+    for module in list(sys.modules.values()):
+        if not (getattr(module, "__name__", "") or "").startswith("uprising"):
+            continue
+        for value in list(vars(module).values()):
+            if isinstance(value, Dispatcher):
+                code = value.py_func.__code__
+                found.add((code.co_filename, code.co_firstlineno))
+    return found
+
+
+def profile_config(scale: float, days: int, top: int, out: Path) -> dict:
+    """Profile one set-up and run: the ``top`` functions by own time, the kernels' share."""
     profiler = cProfile.Profile(time.process_time)
     profiler.enable()
     build(scale, days).run()
@@ -94,11 +111,13 @@ def profile_config(scale: float, days: int, top: int, out: Path) -> list[dict]:
     profiler.dump_stats(out / f"belarus_small_{scale:g}.prof")
     stats = pstats.Stats(profiler)
     total = stats.total_tt
+    kernels = _kernel_code()
     rows = []
     for (filename, line, name), (_, calls, tottime, cumtime, _) in stats.stats.items():
         rows.append(
             {
                 "function": f"{Path(filename).name}:{line}({name})",
+                "compiled": (filename, line) in kernels,
                 "calls": calls,
                 "tottime_s": tottime,
                 "cumtime_s": cumtime,
@@ -106,7 +125,13 @@ def profile_config(scale: float, days: int, top: int, out: Path) -> list[dict]:
             }
         )
     rows.sort(key=lambda row: -row["tottime_s"])
-    return rows[:top]
+    in_kernels = sum(row["tottime_s"] for row in rows if row["compiled"])
+    return {
+        "total_s": total,
+        "kernels_s": in_kernels,
+        "kernel_share": in_kernels / total if total else 0.0,
+        "top": rows[:top],
+    }
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -124,7 +149,9 @@ def main(argv: list[str] | None = None) -> dict:
     results = []
     for scale, days in configs:
         timing = time_config(scale, days, repeats)
-        timing["profile_top"] = profile_config(scale, days, args.top, args.out)
+        profile = profile_config(scale, days, args.top, args.out)
+        timing["profile"] = {k: v for k, v in profile.items() if k != "top"}
+        timing["profile_top"] = profile["top"]
         results.append(timing)
         print(
             f"belarus-2020, scale {scale:g}, {days} days ({timing['citizens']:,} citizens), "
@@ -132,12 +159,18 @@ def main(argv: list[str] | None = None) -> dict:
             f"({timing['ms_per_day']:.2f} ms a day; CPU {timing['cpu_ms_per_day']:.2f} ms a day), "
             f"total {timing['total_s']:.2f} s (best of {repeats})"
         )
-        print(f"  top {args.top} functions by own time (cProfile, one more run):")
+        print(
+            f"  profile (one more run, set-up included, CPU time): {profile['total_s']:.2f} s, "
+            f"of which compiled kernels {profile['kernels_s']:.2f} s "
+            f"({profile['kernel_share']:.0%}); top {args.top} functions by own time "
+            "(* = compiled kernel):"
+        )
         print(f"  {'own s':>8} {'cum s':>8} {'share':>6} {'calls':>9}  function")
         for row in timing["profile_top"]:
+            star = "*" if row["compiled"] else " "
             print(
                 f"  {row['tottime_s']:>8.3f} {row['cumtime_s']:>8.3f} "
-                f"{row['share_of_total']:>6.1%} {row['calls']:>9}  {row['function']}"
+                f"{row['share_of_total']:>6.1%} {row['calls']:>9} {star}{row['function']}"
             )
     report = {
         "benchmark": "belarus_small",

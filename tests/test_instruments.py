@@ -59,7 +59,8 @@ def test_belarus_small_benchmark_quick(tmp_path):
     for r in report["results"]:
         assert r["citizens"] > 0 and r["days_s"] > 0 and r["setup_s"] > 0
         assert abs(r["ms_per_day"] - 1000 * r["days_s"] / r["days"]) < 1e-9
-        assert len(r["profile_top"]) == 5
+        assert len(r["profile_top"]) == 5 and 0 < r["profile"]["kernel_share"] < 1
+        assert any(row["compiled"] for row in r["profile_top"])
         own = [row["tottime_s"] for row in r["profile_top"]]
         assert own == sorted(own, reverse=True)
         assert (tmp_path / f"belarus_small_{r['scale']:g}.prof").is_file()
