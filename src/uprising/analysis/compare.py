@@ -309,7 +309,7 @@ def write_comparison(result: Comparison, out: str | Path, command: str = "") -> 
 def format_table(table: pd.DataFrame) -> list[str]:
     """The comparison as lines of text for a terminal, one line per observation."""
     head = (
-        f"{'reported quantity':<44} {'window':<22} {'series':<26} {'reported':>10} "
+        f"{'reported quantity':<44} {'window':<22} {'series':<27} {'reported':>10} "
         f"{'median':>10} {'90 % band':>21} {'verdict':<13}"
     )
     lines = [head, "-" * len(head)]
@@ -318,7 +318,7 @@ def format_table(table: pd.DataFrame) -> list[str]:
         mark = {"at_least": ">= ", "at_most": "<= "}.get(row.relation, "")
         band = "-" if row.n == 0 else f"{_num(row.q05)} - {_num(row.q95)}"
         lines.append(
-            f"{label:<44} {row.window:<22} {row.column[:26]:<26} "
+            f"{label:<44} {row.window:<22} {row.column:<27} "
             f"{mark + _num(row.reported):>10} {_num(row.median):>10} {band:>21} {row.verdict:<13}"
         )
     agreed = int(table["agrees"].fillna(False).astype(bool).sum())

@@ -40,6 +40,8 @@ from typing import Any
 
 import numpy as np
 
+from uprising.models.regime import DAYS_PER_YEAR
+
 CALIBRATION_FILE = "data/belarus_calibration.csv"
 """The calibration table, within the package `uprising.analysis`."""
 
@@ -49,9 +51,6 @@ HOWS = ("at", "sum", "change", "compound")
 RELATIONS = ("estimate", "at_least", "at_most")
 """How a report relates to the model's figure: the model's figure is estimated by it,
 should be at least it, or at most it."""
-
-DAYS_PER_YEAR = 365.0
-"""Days over which an annual rate compounds (as `uprising.models.regime.step_index`)."""
 
 
 @dataclass(frozen=True)
