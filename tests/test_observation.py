@@ -65,15 +65,15 @@ def test_the_packaged_table_is_the_shared_one():
         assert list(csv.DictReader(handle)) == calibration_rows()
 
 
-def test_every_observation_reads_a_real_series_and_parses():
-    from uprising.models.belarus import region_column
+def test_every_observation_reads_a_real_series_of_the_right_kind():
+    from uprising.analysis.observation import HOW_KINDS
+    from uprising.outputs import belarus_columns, column
     from uprising.population.belarus import load_regions
 
-    regions = {region_column(r.name) for r in load_regions()}
-    outputs = {"participants", "detentions", "street_detentions", "political_prisoners"}
-    outputs |= {"emigrants", "cops", "defections", "inflation"} | regions
+    outputs = set(belarus_columns(r.name for r in load_regions()))
     for obs in OBSERVATIONS:
         assert obs.column in outputs, obs
+        assert column("belarus", obs.column).kind in HOW_KINDS[obs.how], obs
         assert obs.first_day <= obs.last_day
         report = reported(obs)
         assert report["low"] <= report["value"] <= report["high"]

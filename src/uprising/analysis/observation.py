@@ -48,6 +48,15 @@ CALIBRATION_FILE = "data/belarus_calibration.csv"
 HOWS = ("at", "sum", "change", "compound")
 """Operations on a series (see the module docstring)."""
 
+HOW_KINDS = {
+    "at": ("stock", "flow", "level"),
+    "sum": ("flow",),
+    "change": ("stock",),
+    "compound": ("level",),
+}
+"""The kinds of series (`uprising.outputs.KINDS`) each operation applies to: a flow is
+summed over a window, a cumulative stock differenced, a rate compounded."""
+
 RELATIONS = ("estimate", "at_least", "at_most")
 """How a report relates to the model's figure: the model's figure is estimated by it,
 should be at least it, or at most it."""
@@ -203,6 +212,7 @@ def consistent(obs: Observation, low: float, high: float, value: float) -> bool:
 __all__ = [
     "CALIBRATION_FILE",
     "HOWS",
+    "HOW_KINDS",
     "RELATIONS",
     "Observation",
     "calibration_rows",
