@@ -40,6 +40,14 @@ SCRIPTS = {
     "scripts/belarus_plausibility.py": [
         *("--scale", "0.001", "--seeds", "1", "--out", "figures"),
     ],
+    "scripts/mechanism_effects.py": [
+        *("--runs", "1", "--scale", "0.001", "--workers", "1", "--out", "effects.json"),
+    ],
+}
+# Scripts whose tiny runs are tested, with checks of their own outputs, in another file.
+TESTED_ELSEWHERE = {
+    "scripts/scale_convergence.py": "tests/test_instruments.py",
+    "benchmarks/belarus_small.py": "tests/test_instruments.py",
 }
 NEEDS_MESA = {"benchmarks/vs_mesa.py", "benchmarks/dock_mesa.py"}
 JSON_OUT = {
@@ -48,6 +56,7 @@ JSON_OUT = {
     "benchmarks/dock_mesa.py": "dock.json",
     "benchmarks/sensitivity.py": "sensitivity.json",
     "scripts/belarus_plausibility.py": "figures/belarus_2020_plausibility.json",
+    "scripts/mechanism_effects.py": "effects.json",
 }
 
 
@@ -63,7 +72,10 @@ def test_every_script_has_a_tiny_invocation():
         for folder in ("benchmarks", "scripts")
         for p in (ROOT / folder).glob("*.py")
     }
-    assert found == set(SCRIPTS)
+    assert found == set(SCRIPTS) | set(TESTED_ELSEWHERE)
+    assert not set(SCRIPTS) & set(TESTED_ELSEWHERE)
+    for test_file in TESTED_ELSEWHERE.values():
+        assert (ROOT / test_file).is_file()
 
 
 @pytest.mark.slow

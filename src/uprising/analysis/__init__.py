@@ -1,4 +1,4 @@
-"""Analysis of run outputs: outburst statistics and ensemble results.
+"""Analysis of run outputs: outburst statistics, ensemble results, model against data.
 
 - `outbursts`: outburst statistics of one run's series of actives.
 - `ensemble`: survival curves (`fall_probability`), channels of fall (`channel_split`),
@@ -11,10 +11,19 @@
 - `features`: outcomes as features, one row per run with its inputs (`feature_table`).
 - `sensitivity`: Sobol', Morris, delta and PAWN indices of an outcome (`sensitivity`).
 - `discovery`: scenario discovery with PRIM and CART (`discover`, `find_box`).
+- `observation`: the observation model's machinery: the calibration table shipped in
+  ``data/belarus_calibration.csv`` (`calibration_rows`), `Observation` (a row and the
+  output that measures it), `measure` (the model's figure from a run's series) and
+  `consistent` (a report against a band).
+- `belarus_observations`: the Belarus scenarios' mapping: `OBSERVATIONS` (the rows an
+  output measures) and `NOT_MAPPED` (the others, by reason).
+- `compare`: `run_comparison` (N seeds through the ensemble machinery, each measured by
+  the observation model; median and 90 % band per row), `write_comparison`,
+  `format_table` (``uprising compare``).
 
-Import `features`, `sensitivity` and `discovery` by their module path. The names of
-`ensemble` and `horizons` are imported on first use, so that importing
-`outbursts` does not load DuckDB, pandas and the Belarus model.
+Import `features`, `sensitivity`, `discovery`, `observation`, `belarus_observations` and
+`compare` by their module path. The names of `ensemble` and `horizons` are imported on
+first use, so that importing `outbursts` does not load DuckDB, pandas and the Belarus model.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@
     uprising report --store out/ensembles
     uprising sensitivity --store out/ensembles --outcome "falls within 3 years"
     uprising discover --store out/ensembles --outcome "falls within 3 years"
+    uprising compare belarus-2020 --runs 10 --scale 0.01 --out out/compare
 
 Modules:
 
@@ -19,6 +20,7 @@ Modules:
 - `ensemble`: ``uprising ensemble``.
 - `report`: ``uprising report``.
 - `sensitivity`: ``uprising sensitivity`` and ``uprising discover``.
+- `compare`: ``uprising compare`` (through `uprising.analysis.compare`).
 
 Adding a command is a one-file job: write a module in this package that imports `app`
 from `uprising.cli.app` and decorates its function with ``@app.command("name")``. Every

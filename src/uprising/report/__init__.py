@@ -12,6 +12,8 @@
 - `sensitivity_figures`: figures of sensitivity indices, Morris screening and PRIM boxes.
 - `sensitivity`: the report's section "Which inputs matter" and the terminal text of
   ``uprising sensitivity`` and ``uprising discover``.
+- `comparison`: `comparison_figure`, the forest plot of a comparison of runs with the
+  calibration table (`uprising.analysis.compare`, ``uprising compare``).
 - `templates/`: ``report.html.j2``, ``macros.html.j2`` and ``style.css`` (package data).
 """
 
