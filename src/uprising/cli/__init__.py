@@ -19,6 +19,7 @@ Modules:
 - `ensemble`: ``uprising ensemble``.
 - `report`: ``uprising report``.
 - `sensitivity`: ``uprising sensitivity`` and ``uprising discover``.
+- `dashboard`: ``uprising dashboard`` (the web app of `uprising.dashboard`).
 
 Adding a command is a one-file job: write a module in this package that imports `app`
 from `uprising.cli.app` and decorates its function with ``@app.command("name")``. Every
