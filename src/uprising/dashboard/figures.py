@@ -71,6 +71,8 @@ def horizons_figure(entries: Sequence[tuple[str, dict[str, Any]]]) -> go.Figure:
             x=[f"{r['years']} y" for r in rows],
             y=p,
             marker_color=COLOURS[i % len(COLOURS)],
+            text=[f"{v:.2f}" for v in p],
+            textposition="outside",
             error_y={
                 "type": "data",
                 "symmetric": False,
@@ -226,6 +228,7 @@ def region_map(
             hoverinfo="text",
             colorscale="YlOrRd",
             zmin=0,
+            zmax=max(1.0, float(np.nanmax(per_cell))) if np.isfinite(per_cell).any() else 1.0,
             colorbar={"title": {"text": LABELS.get(layer, layer)}},
         )
     )

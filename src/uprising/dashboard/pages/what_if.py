@@ -37,17 +37,13 @@ def _field(label: str, control: Any, hint: str = "") -> Any:
     return html.Label(children, className="field")
 
 
-def _number(id_: str, value: Any, low: Any = None, high: Any = None, step: Any = "any") -> Any:
-    return dcc.Input(
-        id=id_,
-        type="number",
-        value=value,
-        min=low,
-        max=high,
-        step=step,
-        debounce=False,
-        style={"width": "120px"},
-    )
+def _number(id_: str, value: Any, step: Any = "any") -> Any:
+    """A number field, unbounded in the browser: the server checks the range and says why."""
+    return dcc.Input(id=id_, type="number", value=value, step=step, style={"width": "120px"})
+
+
+def _date(id_: str, placeholder: str) -> Any:
+    return dcc.Input(id=id_, type="text", placeholder=placeholder, style={"width": "120px"})
 
 
 def layout(context: Any, search: str) -> Any:
@@ -61,9 +57,7 @@ def layout(context: Any, search: str) -> Any:
         hint = f"{bounds.unit}; allowed [{bounds.low:g}, {bounds.high:g}]"
         if bounds.plausible:
             hint += f"; plausible {bounds.plausible}"
-        parameters.append(
-            _field(path, _number(_param_id(path), None, bounds.low, bounds.high), hint)
-        )
+        parameters.append(_field(path, _number(_param_id(path), None), hint))
     return html.Div(
         [
             html.H2("What if"),
@@ -83,20 +77,20 @@ def layout(context: Any, search: str) -> Any:
                     ),
                     _field(
                         "runs",
-                        _number("wi-runs", 20, 1, limits.max_runs, 1),
+                        _number("wi-runs", 20, 1),
                         f"1 to {limits.max_runs}",
                     ),
                     _field(
                         "scale",
-                        _number("wi-scale", 0.002, limits.min_scale, limits.max_scale),
+                        _number("wi-scale", 0.002),
                         f"agents per person, {limits.min_scale:g} to {limits.max_scale:g}",
                     ),
                     _field(
                         "days",
-                        _number("wi-days", 730, limits.min_days, limits.max_days, 1),
+                        _number("wi-days", 730, 1),
                         f"{limits.min_days} to {limits.max_days}",
                     ),
-                    _field("seed", _number("wi-seed", 0, 0, None, 1), "root seed"),
+                    _field("seed", _number("wi-seed", 0, 1), "root seed"),
                 ],
                 className="row",
             ),
@@ -108,21 +102,17 @@ def layout(context: Any, search: str) -> Any:
             html.Div(id="wi-start-date"),
             html.Div(
                 [
-                    _field("Russian support", _number("wi-rs", None, 0, 3), "index, 0 to 3"),
-                    _field(
-                        "from", dcc.Input(id="wi-rs-date", type="text", placeholder="YYYY-MM-DD")
-                    ),
+                    _field("Russian support", _number("wi-rs", None), "index, 0 to 3"),
+                    _field("from", _date("wi-rs-date", "YYYY-MM-DD")),
                     _field(
                         "ramp until",
-                        dcc.Input(id="wi-rs-until", type="text", placeholder="(optional)"),
+                        _date("wi-rs-until", "(optional)"),
                     ),
-                    _field("sanctions", _number("wi-sa", None, 0, 5), "index, 0 to 5"),
-                    _field(
-                        "from", dcc.Input(id="wi-sa-date", type="text", placeholder="YYYY-MM-DD")
-                    ),
+                    _field("sanctions", _number("wi-sa", None), "index, 0 to 5"),
+                    _field("from", _date("wi-sa-date", "YYYY-MM-DD")),
                     _field(
                         "ramp until",
-                        dcc.Input(id="wi-sa-until", type="text", placeholder="(optional)"),
+                        _date("wi-sa-until", "(optional)"),
                     ),
                 ],
                 className="row",
@@ -145,18 +135,18 @@ def layout(context: Any, search: str) -> Any:
                     ),
                     _field(
                         "repression level",
-                        _number("wi-level", None, 0, 10),
+                        _number("wi-level", None),
                         "multiplier, 1 = 2020; 0 to 10",
                     ),
                     _field(
                         "call to protest on",
-                        dcc.Input(id="wi-call-date", type="text", placeholder="YYYY-MM-DD"),
+                        _date("wi-call-date", "YYYY-MM-DD"),
                     ),
                     _field(
                         "until",
-                        dcc.Input(id="wi-call-until", type="text", placeholder="(optional)"),
+                        _date("wi-call-until", "(optional)"),
                     ),
-                    _field("strength", _number("wi-call", None, 0, 1), "0 to 1"),
+                    _field("strength", _number("wi-call", None), "0 to 1"),
                 ],
                 className="row",
             ),
