@@ -15,7 +15,8 @@ computes with `uprising.analysis` (over the successful runs, failed ones counted
 The result is written to ``<store>/dashboard/aggregates/<ensemble_id>.json`` with a
 fingerprint of the ensemble's run records (ids, status, outcome, fall date); it is
 computed again only when the fingerprint changes (new or re-run runs), and is also held
-in memory. A page view reads the run table (one small DuckDB query) and the cache.
+in memory. The run table itself is read again only when the database file changed
+(its size or modification time), so a page view usually costs no query at all.
 """
 
 from __future__ import annotations
@@ -63,6 +64,23 @@ class Aggregates:
         self._memory: dict[str, dict[str, Any]] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        self._tables: tuple[Any, pd.DataFrame, pd.DataFrame] | None = None
+
+    def tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The store's ``runs`` and ``ensembles`` tables, read again when the file changed."""
+        database = self.gate.store.database
+        stamp = tuple(
+            (path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else None
+            for path in (database, database.with_name(database.name + ".wal"))
+        )
+        with self._guard:
+            held = self._tables
+        if held is not None and held[0] == stamp:
+            return held[1], held[2]
+        runs, registered = self.gate.store.runs(), self.gate.store.ensembles()
+        with self._guard:
+            self._tables = (stamp, runs, registered)
+        return runs, registered
 
     def ensembles(self) -> pd.DataFrame:
         """The store's ensembles that have recorded runs, oldest first.
@@ -70,9 +88,7 @@ class Aggregates:
         Columns: ``ensemble_id``, ``design``, ``created_at``, ``command``, ``runs``
         (recorded), ``scenarios`` (list of names in run order).
         """
-        store = self.gate.store
-        registered = store.ensembles()
-        runs = store.runs()
+        runs, registered = self.tables()
         if runs.empty:
             return pd.DataFrame(
                 columns=["ensemble_id", "design", "created_at", "command", "runs", "scenarios"]
@@ -103,7 +119,8 @@ class Aggregates:
         Raises:
             UprisingError: The ensemble has no recorded runs.
         """
-        runs = self.gate.store.runs(ensemble_id)
+        every, _ = self.tables()
+        runs = every[every["ensemble_id"] == ensemble_id]
         if runs.empty:
             raise UprisingError(f"no runs of ensemble {ensemble_id} in {self.gate.directory}")
         fingerprint = _fingerprint(runs)
@@ -143,7 +160,7 @@ class Aggregates:
 
     def _compute(self, eid: str, runs: pd.DataFrame, fingerprint: str) -> dict[str, Any]:
         store = self.gate.store
-        registered = store.ensembles()
+        _, registered = self.tables()
         meta = registered[registered["ensemble_id"] == eid]
         design = str(meta["design"].iloc[0]) if len(meta) and meta["design"].iloc[0] else "mc"
         scenarios = []

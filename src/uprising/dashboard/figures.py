@@ -43,9 +43,12 @@ def _base(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
         title={"text": title, "x": 0.01, "font": {"size": 15}},
         height=height,
         margin={"l": 60, "r": 20, "t": 50, "b": 40},
-        template="plotly_white",
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
         legend={"orientation": "h", "y": -0.18},
     )
+    fig.update_xaxes(gridcolor="#e5e8e8", zeroline=False)
+    fig.update_yaxes(gridcolor="#e5e8e8", zeroline=False)
     return fig
 
 
@@ -94,9 +97,11 @@ def survival_figure(entries: Sequence[tuple[str, dict[str, Any]]]) -> go.Figure:
         if not curve:
             continue
         colour = COLOURS[i % len(COLOURS)]
+        dates, p = _dates(curve["date"]), _values(curve["p"])
+        low, high = _values(curve["low"]), _values(curve["high"])
         fig.add_scatter(
-            x=curve["date"] + curve["date"][::-1],
-            y=curve["high"] + curve["low"][::-1],
+            x=np.concatenate([dates, dates[::-1]]),
+            y=np.concatenate([high, low[::-1]]),
             fill="toself",
             fillcolor=colour,
             opacity=0.18,
@@ -104,9 +109,7 @@ def survival_figure(entries: Sequence[tuple[str, dict[str, Any]]]) -> go.Figure:
             hoverinfo="skip",
             showlegend=False,
         )
-        fig.add_scatter(
-            x=curve["date"], y=curve["p"], name=label, line={"color": colour, "width": 2}
-        )
+        fig.add_scatter(x=dates, y=p, name=label, line={"color": colour, "width": 2})
     fig.update_yaxes(range=[0, 1], title="P(fallen by the date)")
     return _base(fig, "Survival of the regime: share of runs fallen by each day (95 % band)")
 
@@ -148,11 +151,11 @@ def fan_figure(entries: Sequence[tuple[str, dict[str, Any]]], column: str) -> go
         if not fan:
             continue
         colour = COLOURS[i % len(COLOURS)]
-        dates = fan["date"]
+        dates = _dates(fan["date"])
         for low, high, opacity in (("q5", "q95", 0.15), ("q25", "q75", 0.3)):
             fig.add_scatter(
-                x=dates + dates[::-1],
-                y=fan[high] + fan[low][::-1],
+                x=np.concatenate([dates, dates[::-1]]),
+                y=np.concatenate([_values(fan[high]), _values(fan[low])[::-1]]),
                 fill="toself",
                 fillcolor=colour,
                 opacity=opacity,
@@ -164,7 +167,7 @@ def fan_figure(entries: Sequence[tuple[str, dict[str, Any]]], column: str) -> go
             )
         fig.add_scatter(
             x=dates,
-            y=fan["q50"],
+            y=_values(fan["q50"]),
             line={"color": colour, "width": 2},
             name=f"{entries[i][0]} median",
             row=1,
@@ -300,6 +303,15 @@ def series_figure(series: pd.DataFrame, columns: Sequence[str], marker: Any) -> 
         )
     fig.add_vline(x=pd.Timestamp(marker).timestamp() * 1000, line={"color": "#555", "dash": "dot"})
     return _base(fig, "The run's series (dotted: the date shown)", height=110 + 120 * len(columns))
+
+
+def _dates(values: Sequence[str]) -> np.ndarray:
+    """ISO dates as datetime64 (Plotly checks numpy arrays at once, lists item by item)."""
+    return np.asarray(values, dtype="datetime64[D]")
+
+
+def _values(values: Sequence[float | None]) -> np.ndarray:
+    return np.asarray([np.nan if v is None else v for v in values], dtype=float)
 
 
 def _count(value: Any) -> str:

@@ -61,11 +61,14 @@ def layout(context: Any, search: str) -> Any:
     wanted = parse_qs(search.lstrip("?")).get("ensemble", [None])[0]
     first = next((v for v in values if v.split("|")[0] == wanted), values[0])
     second = next((v for v in values if v != first), None)
+    # the first view's figures come with the page (no second round trip for them)
+    table, horizons = table_view(context, values)
+    notes, survival, channels, fan, design = compare_view(context, first, second, FAN_COLUMNS[0])
     return html.Div(
         [
             html.H2("Ensembles"),
-            html.Div(id="ens-table"),
-            dcc.Graph(id="ens-horizons", config={"displaylogo": False}),
+            html.Div(table, id="ens-table"),
+            dcc.Graph(id="ens-horizons", figure=horizons, config={"displaylogo": False}),
             html.Div(
                 [
                     html.Label(
@@ -76,11 +79,11 @@ def layout(context: Any, search: str) -> Any:
                 ],
                 className="row",
             ),
-            html.Div(id="ens-notes"),
+            html.Div(notes, id="ens-notes"),
             html.Div(
                 [
-                    html.Div(dcc.Graph(id="ens-survival"), className="cell"),
-                    html.Div(dcc.Graph(id="ens-channels"), className="cell"),
+                    html.Div(dcc.Graph(id="ens-survival", figure=survival), className="cell"),
+                    html.Div(dcc.Graph(id="ens-channels", figure=channels), className="cell"),
                 ],
                 className="row",
             ),
@@ -96,8 +99,8 @@ def layout(context: Any, search: str) -> Any:
                     ),
                 ]
             ),
-            dcc.Graph(id="ens-fan"),
-            html.Div(id="ens-design"),
+            dcc.Graph(id="ens-fan", figure=fan),
+            html.Div(design, id="ens-design"),
         ]
     )
 
@@ -109,11 +112,10 @@ def register(app: Dash, context: Any) -> None:
         Output("ens-table", "children"),
         Output("ens-horizons", "figure"),
         Input("ens-a", "options"),
+        prevent_initial_call=True,
     )
     def table(options: list[dict[str, Any]]) -> Any:
-        loaded = _load(context, [o["value"] for o in options or []])
-        labelled = [(label, entry) for label, entry, _ in loaded if entry is not None]
-        return _horizon_table(loaded), figures.horizons_figure(labelled)
+        return table_view(context, [o["value"] for o in options or []])
 
     @app.callback(
         Output("ens-notes", "children"),
@@ -124,55 +126,66 @@ def register(app: Dash, context: Any) -> None:
         Input("ens-a", "value"),
         Input("ens-b", "value"),
         Input("ens-fan-column", "value"),
+        prevent_initial_call=True,
     )
     def compare(a: str | None, b: str | None, column: str) -> Any:
-        chosen = [v for v in dict.fromkeys([a, b]) if v]
-        loaded = _load(context, chosen)
-        notes = []
-        for label, entry, data in loaded:
-            if entry is None:
-                notes.append(html.Div(f"{label}: {data}", className="bad"))
-                continue
-            which = f"{label}"
-            if data["chance_only"]:
-                notes.append(html.Div(CHANCE_ONLY.format(which=which), className="note"))
-            else:
-                notes.append(
-                    html.Div(
-                        DESIGN_NOTE.format(design=data["design"], which=which), className="note"
-                    )
-                )
-            if entry.get("failed"):
-                notes.append(
-                    html.Div(
-                        f"{label}: {entry['failed']} of {entry['recorded']} runs failed and are "
-                        "left out of every figure (their records hold the tracebacks).",
-                        className="bad",
-                    )
-                )
-            if entry.get("error"):
-                notes.append(html.Div(f"{label}: {entry['error']}", className="bad"))
-        shown = [(label, entry) for label, entry, _ in loaded if entry is not None]
-        design = [
-            html.Div(
-                [
-                    html.H4(f"{label}: varied parameters"),
-                    dcc.Graph(figure=figures.design_figure(entry)),
-                ]
+        return compare_view(context, a, b, column)
+
+
+def table_view(context: Any, values: list[str]) -> tuple[Any, Any]:
+    """The horizon table and chart of the given entries (``<ensemble_id>|<scenario>``)."""
+    loaded = _load(context, values)
+    labelled = [(label, entry) for label, entry, _ in loaded if entry is not None]
+    return _horizon_table(loaded), figures.horizons_figure(labelled)
+
+
+def compare_view(context: Any, a: str | None, b: str | None, column: str) -> tuple[Any, ...]:
+    """Notes, survival, channels, fan chart and design figures of entries A and B."""
+    chosen = [v for v in dict.fromkeys([a, b]) if v]
+    loaded = _load(context, chosen)
+    notes = []
+    for label, entry, data in loaded:
+        if entry is None:
+            notes.append(html.Div(f"{label}: {data}", className="bad"))
+            continue
+        which = f"{label}"
+        if data["chance_only"]:
+            notes.append(html.Div(CHANCE_ONLY.format(which=which), className="note"))
+        else:
+            notes.append(
+                html.Div(DESIGN_NOTE.format(design=data["design"], which=which), className="note")
             )
-            for label, entry in shown
-            if entry.get("design_points")
-        ]
-        if not shown:
-            blank = figures.empty_figure("choose a scenario")
-            return notes, blank, blank, blank, design
-        return (
-            notes,
-            figures.survival_figure(shown),
-            figures.channels_figure(shown),
-            figures.fan_figure(shown, column),
-            design,
+        if entry.get("failed"):
+            notes.append(
+                html.Div(
+                    f"{label}: {entry['failed']} of {entry['recorded']} runs failed and are "
+                    "left out of every figure (their records hold the tracebacks).",
+                    className="bad",
+                )
+            )
+        if entry.get("error"):
+            notes.append(html.Div(f"{label}: {entry['error']}", className="bad"))
+    shown = [(label, entry) for label, entry, _ in loaded if entry is not None]
+    design = [
+        html.Div(
+            [
+                html.H4(f"{label}: varied parameters"),
+                dcc.Graph(figure=figures.design_figure(entry)),
+            ]
         )
+        for label, entry in shown
+        if entry.get("design_points")
+    ]
+    if not shown:
+        blank = figures.empty_figure("choose a scenario")
+        return notes, blank, blank, blank, design
+    return (
+        notes,
+        figures.survival_figure(shown),
+        figures.channels_figure(shown),
+        figures.fan_figure(shown, column),
+        design,
+    )
 
 
 def _load(context: Any, values: list[str]) -> list[tuple[str, Any, Any]]:
