@@ -224,7 +224,10 @@ def test_what_if_refuses_then_runs_a_tiny_ensemble(browser, server, tmp_path):
     assert "2 runs ok, 0 failed" in summary
     check_clean(browser, server, "whatif", tmp_path)
     # stored like any ensemble: the Ensembles page lists it
-    browser.find_element(By.ID, "wi-link").click()
+    # the result is redrawn every second: follow the link's address instead of the element
+    href = wait_for(lambda: browser.find_element(By.ID, "wi-link").get_attribute("href"), "link")
+    assert "/?ensemble=" in href
+    browser.get(href)
     table = wait_for(lambda: text_of(browser, "ens-table"), "the horizon table")
     assert "whatif-" in table
 
