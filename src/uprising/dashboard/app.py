@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from dash import Dash, Input, Output, dcc, html
@@ -114,7 +115,7 @@ def create_app(
                     dcc.Link(name, href=path, id=f"nav-{path.strip('/') or 'ensembles'}")
                     for path, name in PAGES
                 ]
-                + [html.Span(str(gate.directory), style={"fontSize": "12px", "opacity": 0.7})]
+                + [html.Span(_shown(gate.directory), style={"fontSize": "12px", "opacity": 0.7})]
             ),
             html.Main(id="page"),
         ]
@@ -139,6 +140,14 @@ def create_app(
 def serve(app: Dash, host: str = "127.0.0.1", port: int = 8050) -> None:
     """Serve the app until interrupted (Werkzeug's threaded server)."""
     app.run(host=host, port=port, debug=False, dev_tools_ui=False, dev_tools_hot_reload=False)
+
+
+def _shown(directory: Path) -> str:
+    """The store's folder as shown in the header: relative to the working folder if inside."""
+    try:
+        return str(directory.relative_to(Path.cwd()))
+    except ValueError:
+        return str(directory)
 
 
 def _warm(aggregates: Aggregates) -> None:

@@ -137,8 +137,10 @@ def channels_figure(entries: Sequence[tuple[str, dict[str, Any]]]) -> go.Figure:
             hovertemplate="%{x:.0%}<extra>" + name + "</extra>",
         )
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(range=[0, 1], tickformat=".0%", title="share of runs at the end")
-    return _base(fig, "Channels of fall at the end of the runs", height=120 + 60 * len(entries))
+    fig.update_xaxes(range=[0, 1], tickformat=".0%")
+    fig = _base(fig, "Channels of fall: share of runs at the end", height=140 + 60 * len(entries))
+    fig.update_layout(legend={"orientation": "h", "y": -0.3})
+    return fig
 
 
 def fan_figure(entries: Sequence[tuple[str, dict[str, Any]]], column: str) -> go.Figure:

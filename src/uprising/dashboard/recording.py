@@ -40,7 +40,7 @@ from uprising.engine import kernels as K
 from uprising.errors import UprisingError
 
 LATTICE_MAX_CELLS = 150_000
-"""Larger lattices are not kept cell by cell (about scale 0.005 and below is kept)."""
+"""Larger lattices are not kept cell by cell (a run at scale 0.005 is kept)."""
 
 LATTICE_MAX_SNAPSHOTS = 400
 """Days of the lattice kept at most, evenly spaced (first and last day included)."""
