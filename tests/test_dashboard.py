@@ -234,6 +234,7 @@ def test_parameter_bounds_are_the_declared_ones():
 
 def test_a_recording_is_the_same_run_and_adds_up_by_region(store_dir, tmp_path):
     folder, ids = store_dir
+    target = tmp_path / "recording"
     gate = StoreGate(folder)
     runs = gate.store.runs(ids["mc"])
     run = runs.iloc[-1]
@@ -246,17 +247,17 @@ def test_a_recording_is_the_same_run_and_adds_up_by_region(store_dir, tmp_path):
         seed=int(run["seed"]),
         scale=float(run["scale"]),
         days=days,
-        folder=tmp_path,
+        folder=target,
         run_id=run["run_id"],
     )
     assert info["outcome"]["outcome"] == run["outcome"]
     original = gate.store.series(run_ids=[run["run_id"]])
-    again = pd.read_parquet(tmp_path / "series.parquet")
+    again = pd.read_parquet(target / "series.parquet")
     assert list(again.columns) == list(original.columns)
     for column in original.columns:
         if column != "date":
             assert np.array_equal(again[column].to_numpy(), original[column].to_numpy()), column
-    regions = read_regions(tmp_path).groupby("day").sum(numeric_only=True)
+    regions = read_regions(target).groupby("day").sum(numeric_only=True)
     national = {
         "participants": "participants",
         "detentions": "detentions",
@@ -267,7 +268,8 @@ def test_a_recording_is_the_same_run_and_adds_up_by_region(store_dir, tmp_path):
         # the same counts split by region: equal up to float rounding of count / scale
         np.testing.assert_allclose(regions[layer], original[column], rtol=1e-12, atol=1e-6)
     assert info["lattice"] == "kept"
-    with np.load(tmp_path / "lattice.npz") as data:
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["recording"]  # no leftovers
+    with np.load(target / "lattice.npz") as data:
         assert data["region"].shape == (info["height"], info["width"])
         assert len(data["days"]) == min(days, 400)
         kinds = data[f"d{days - 1}"]

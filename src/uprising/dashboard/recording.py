@@ -19,14 +19,15 @@ Files, in ``<store>/dashboard/runs/<run_id>/``: ``series.parquet`` (the run's se
 in the ensemble's shard), ``regions.parquet`` (``date``, ``region``, ``participants``,
 ``detentions``, ``prisoners``, ``emigrants``), ``lattice.npz`` (``region``: the region of
 each cell; ``days``: the days kept; ``d<day>``: the cell kinds that day) when kept, and
-``recording.json`` (what was run; written last, so a recording is complete exactly when
-it exists).
+``recording.json`` (what was run). The files are written into a temporary folder that
+then takes the recording's place, so a page never reads half a recording.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -78,8 +79,10 @@ def record_run(
     from uprising.experiment.tasks import series_table
     from uprising.models.belarus import BelarusModel
 
-    target = Path(folder)
-    target.mkdir(parents=True, exist_ok=True)
+    final = Path(folder)
+    target = final.with_name(f".{final.name}.tmp-{os.getpid()}")
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
     model = BelarusModel(scenario, seed=seed, scale=scale, days=days)
     sim = model.sim
     n_regions = len(model.regions)
@@ -143,6 +146,11 @@ def record_run(
         "outcome": outcome,
     }
     (target / RECORDING_FILE).write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+    old = final.with_name(f".{final.name}.old-{os.getpid()}")
+    if final.exists():
+        final.rename(old)
+    target.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
     return info
 
 

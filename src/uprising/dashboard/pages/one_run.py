@@ -234,6 +234,8 @@ def register(app: Dash, context: Any) -> None:
     def record(_: int, run_id: str | None) -> Any:
         if not run_id:
             return no_update, True, "choose a run first"
+        if read_recording(context.gate.inside("runs", run_id)) is not None:
+            return no_update, True, f"already recorded {run_id}"
         try:
             job = _submit_recording(context, run_id)
         except UprisingError as exc:
@@ -259,7 +261,7 @@ def register(app: Dash, context: Any) -> None:
             return html.Span(job.message, className="bad"), True, no_update
         return (
             [
-                f"recording {job.key}: {job.state}, day {job.done} of {job.total} ",
+                f"{job.label}: {job.state}, day {job.done} of {job.total} ",
                 html.Progress(value=str(job.done), max=str(max(job.total, 1))),
             ],
             False,
