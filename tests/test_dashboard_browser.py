@@ -181,7 +181,7 @@ def test_run_page_slider_play_and_recording(browser, server, tmp_path):
     browser.find_element(By.CSS_SELECTOR, "#run-layer input[value=detentions]").click()
     wait_for(lambda: "Record this run" in text_of(browser, "run-notes"), "the why-not note")
     browser.find_element(By.ID, "run-record").click()
-    wait_for(lambda: "recorded" in text_of(browser, "run-record-status"), "the recording", 120)
+    wait_for(lambda: "recorded" in text_of(browser, "run-record-status"), "the recording", 300)
     wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#run-lattice .main-svg"), "lattice")
     assert "detentions a day by region" in graph_title(browser, "run-map")
     assert "The lattice on" in graph_title(browser, "run-lattice")
