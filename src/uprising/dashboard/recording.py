@@ -87,7 +87,7 @@ def record_run(
     sim = model.sim
     n_regions = len(model.regions)
     occupied = (sim.cells & K.KIND) == K.QUIET  # day 0: every citizen is quiet
-    home = np.full(int(sim._next_ident) + 1, -1, dtype=np.int64)
+    home = np.full(int(sim.n_identities) + 1, -1, dtype=np.int64)
     home[sim.ident[occupied]] = model.region[occupied]
     nat = 1.0 / model.scale
     cells = model.config.width * model.config.height
@@ -98,12 +98,14 @@ def record_run(
     held_before = np.zeros(0, dtype=np.int64)
     for day in range(model.days):
         model.step()
-        n = sim.n_jailed
-        held = sim.jail_ident[:n].astype(np.int64)
-        region_of = model.region[sim.jail_home[:n]].astype(np.int64)
+        jail = sim.jail
+        n = jail.n
+        held = jail.ident[:n].astype(np.int64)
+        region_of = model.region[jail.home[:n]].astype(np.int64)
         new = ~np.isin(held, held_before, assume_unique=False)
-        criminal = sim.jail_tier[:n] != 0
-        gone = home[model.emigrated != 0]
+        criminal = jail.tier[:n] != 0
+        flags = np.asarray(model.emigrated)[: len(home)]
+        gone = home[: len(flags)][flags != 0]
         values = {
             "participants": model.counts[:, K.ACTIVE].astype(float),
             "detentions": np.bincount(region_of[new], minlength=n_regions).astype(float),

@@ -332,6 +332,6 @@ def _regions(folder: str, run_id: str) -> pd.DataFrame:
 
 
 def _region_column(name: str) -> str:
-    from uprising.models.belarus import region_column
+    from uprising.outputs import region_column
 
     return region_column(name)
