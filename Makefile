@@ -1,6 +1,8 @@
 # uprising: `make run` runs a small ensemble of belarus-2022 and russia-defeat and a small
 # Latin hypercube over five hand-set parameters of belarus-2022, and writes their report (with
-# the three inputs that matter most); `make test` runs lint and tests.
+# the three inputs that matter most); `make dashboard` opens the dashboard on the store;
+# `make test` runs lint and tests (the browser tests need chromium and chromedriver:
+# `make browser` installs them when it can).
 # Both create .venv (Python 3.11) when it is absent and (re)install the project with
 # its test tools whenever pyproject.toml changes (tracked by a stamp file).
 
@@ -9,7 +11,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.uprising-installed
 
-.PHONY: run test lint bench install clean
+.PHONY: run dashboard test lint browser bench install clean
 
 run: $(STAMP)
 	$(BIN)/uprising ensemble belarus-2022 russia-defeat --runs 10 --scale 0.005 --store out/ensembles
@@ -19,8 +21,25 @@ run: $(STAMP)
 		--vary legitimacy.initial=0.55:0.7 --store out/ensembles
 	$(BIN)/uprising report --store out/ensembles --out out/ensembles/report.html
 
-test: $(STAMP) lint
+dashboard: $(STAMP)
+	$(BIN)/uprising dashboard --store out/ensembles
+
+test: $(STAMP) lint browser
 	$(BIN)/python -m pytest
+
+# Headless Chromium for tests/test_dashboard_browser.py: installed with apt-get when
+# missing and this is root on Debian; otherwise the browser tests skip, and say so.
+browser:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing chromium and chromium-driver for the browser tests"; \
+		(apt-get update && apt-get install -y chromium chromium-driver) || \
+		echo "*** WARNING: could not install chromium: THE BROWSER TESTS WILL BE SKIPPED ***"; \
+	else \
+		echo "*** WARNING: chromium/chromedriver missing and not installable here (needs root" \
+			"and apt-get): THE BROWSER TESTS WILL BE SKIPPED ***"; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

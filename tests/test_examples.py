@@ -43,11 +43,17 @@ SCRIPTS = {
     "scripts/mechanism_effects.py": [
         *("--runs", "1", "--scale", "0.001", "--workers", "1", "--out", "effects.json"),
     ],
+    "benchmarks/dashboard.py": [
+        *("--runs", "20", "--seed-runs", "2", "--days", "60", "--repeat", "1"),
+    ],
 }
 # Scripts whose tiny runs are tested, with checks of their own outputs, in another file.
 TESTED_ELSEWHERE = {
     "scripts/scale_convergence.py": "tests/test_instruments.py",
     "benchmarks/belarus_small.py": "tests/test_instruments.py",
+    # needs a browser and an ensemble store: the browser tests drive the same pages and
+    # save the same kind of screenshots
+    "scripts/dashboard_screenshot.py": "tests/test_dashboard_browser.py",
 }
 NEEDS_MESA = {"benchmarks/vs_mesa.py", "benchmarks/dock_mesa.py"}
 JSON_OUT = {

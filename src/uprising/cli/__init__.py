@@ -21,6 +21,7 @@ Modules:
 - `report`: ``uprising report``.
 - `sensitivity`: ``uprising sensitivity`` and ``uprising discover``.
 - `compare`: ``uprising compare`` (through `uprising.analysis.compare`).
+- `dashboard`: ``uprising dashboard`` (the web app of `uprising.dashboard`).
 
 Adding a command is a one-file job: write a module in this package that imports `app`
 from `uprising.cli.app` and decorates its function with ``@app.command("name")``. Every
