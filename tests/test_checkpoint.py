@@ -141,3 +141,88 @@ def test_a_checkpoint_is_not_a_plain_pickle_of_copies(tmp_path):
     assert not np.shares_memory(plain.sim.cops_seen, plain.sim._cops_words)
     ours = load_checkpoint(save_checkpoint(model, tmp_path / "c.pkl"))
     assert np.shares_memory(ours.sim.cops_seen, ours.sim._cops_words)
+
+
+# -- a long run resumable after a kill ----------------------------------------------------
+
+RUN = {"seed": 2, "scale": SCALE, "steps": 50}
+
+
+class _Killed(Exception):
+    """A kill of the process, simulated after a given tick."""
+
+
+def _kill_after(runner_day, day):
+    def advance(done):
+        if runner_day() >= day:
+            raise _Killed
+
+    return advance
+
+
+def test_a_killed_run_resumes_from_its_last_checkpoint(tmp_path):
+    from uprising.runs import prepare_run
+
+    straight = prepare_run("belarus-2020", **RUN).execute()
+    path = tmp_path / "checkpoint.pkl"
+    first = prepare_run("belarus-2020", **RUN)
+    with pytest.raises(_Killed):
+        first.execute(
+            _kill_after(lambda: first.runner.done, 27), checkpoint=path, checkpoint_every=10
+        )
+    second = prepare_run("belarus-2020", **RUN)
+    assert second.resume(path) == 20  # the last multiple of 10 before the kill
+    record = second.execute(checkpoint=path, checkpoint_every=10)
+    assert record.steps == 50 and record.status == "completed"
+    for name, values in straight.series.items():
+        np.testing.assert_array_equal(record.series[name], values, err_msg=name)
+    assert record.outcome == straight.outcome
+    assert load_checkpoint(path, key=second.key).done == 50  # saved at the horizon too
+
+
+def test_a_checkpoint_of_another_run_is_refused(tmp_path):
+    from uprising.runs import prepare_run
+
+    path = tmp_path / "checkpoint.pkl"
+    prepare_run("belarus-2020", **RUN).execute(checkpoint=path, checkpoint_every=25)
+    other = prepare_run("belarus-2020", **{**RUN, "seed": 9})
+    with pytest.raises(CheckpointError, match="another run"):
+        other.resume(path)
+
+
+def test_cli_run_resumes_after_an_interruption(tmp_path):
+    """The command with --checkpoint-every, run again after a kill, continues and writes
+    the outputs of an uninterrupted run."""
+    import pyarrow.parquet as pq
+    from typer.testing import CliRunner
+
+    from uprising.cli import app
+    from uprising.runs import prepare_run
+
+    out = tmp_path / "run"
+    args = ["run", "belarus-2020", "--seed", "2", "--scale", str(SCALE), "--days", "50"]
+    args += ["--out", str(out), "--checkpoint-every", "10"]
+    killed = prepare_run("belarus-2020", **RUN)  # what the command prepares
+    with pytest.raises(_Killed):
+        killed.execute(
+            _kill_after(lambda: killed.runner.done, 34),
+            checkpoint=out / "checkpoint.pkl",
+            checkpoint_every=10,
+        )
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "resumed from" in result.stderr and "at 30 of 50 days" in result.stderr
+    resumed = pq.read_table(out / "series.parquet").to_pydict()
+    straight = CliRunner().invoke(app, [*args[:8], "--out", str(tmp_path / "straight")])
+    assert straight.exit_code == 0, straight.output
+    assert pq.read_table(tmp_path / "straight" / "series.parquet").to_pydict() == resumed
+
+
+def test_cli_checkpoint_needs_out():
+    from typer.testing import CliRunner
+
+    from uprising.cli import app
+
+    result = CliRunner().invoke(app, ["run", "belarus-2020", "--checkpoint-every", "5"])
+    assert result.exit_code == 2
+    assert "error: --checkpoint-every needs --out" in result.stderr
