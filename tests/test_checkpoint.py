@@ -226,3 +226,12 @@ def test_cli_checkpoint_needs_out():
     result = CliRunner().invoke(app, ["run", "belarus-2020", "--checkpoint-every", "5"])
     assert result.exit_code == 2
     assert "error: --checkpoint-every needs --out" in result.stderr
+
+
+def test_an_unwritable_checkpoint_is_an_environment_failure(tmp_path):
+    from uprising.errors import EnvironmentFailure
+
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the folder should be")
+    with pytest.raises(EnvironmentFailure, match="cannot write checkpoint"):
+        save_checkpoint(_model(days=2), blocker / "c.pkl")

@@ -25,6 +25,7 @@ not be loaded.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -38,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from uprising.errors import UprisingError
+from uprising.errors import EnvironmentFailure, UprisingError
 
 __all__ = [
     "CheckpointError",
@@ -93,25 +94,33 @@ def save_checkpoint(run: Any, path: str | os.PathLike[str], *, key: str = "") ->
 
     Args:
         run: the run object (a `BelarusModel`, a `Simulation`, a family's runner).
-        path: the file to write; its folder is created; a file there is replaced only
+        path: the file to write (its folder is created); a file there is replaced only
             once the new one is complete, so a kill leaves the previous checkpoint.
         key: a text naming the run, checked by `load_checkpoint`.
 
     Returns:
         The path written.
+
+    Raises:
+        EnvironmentFailure: The file cannot be written (a full disk, no permission).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
     buf.write(_MAGIC)
     pickle.dump({"format": _FORMAT, "code": code_digest(), "key": key}, buf)
     _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(run)
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        f.write(buf.getbuffer())
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(buf.getbuffer())
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise EnvironmentFailure(f"cannot write checkpoint {path}: {exc.strerror or exc}") from exc
     return path
 
 
@@ -123,8 +132,8 @@ def load_checkpoint(path: str | os.PathLike[str], *, key: str | None = None) -> 
         key: the run key it must have been saved with (None: any).
 
     Raises:
-        CheckpointError: not a checkpoint, an unknown format, written by other code, or
-            saved for another run.
+        CheckpointError: unreadable, not a checkpoint, damaged, an unknown format,
+            written by other code, or saved for another run.
     """
     path = Path(path)
     try:
@@ -147,8 +156,12 @@ def load_checkpoint(path: str | os.PathLike[str], *, key: str | None = None) -> 
                     f"{path}: saved for another run ({header.get('key')!r}, not {key!r})"
                 )
             return pickle.load(f)
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
-        raise CheckpointError(f"{path}: damaged checkpoint ({exc})") from exc
+    except CheckpointError:
+        raise
+    except OSError as exc:
+        raise CheckpointError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    except Exception as exc:  # whatever a truncated or altered pickle raises
+        raise CheckpointError(f"{path}: damaged checkpoint ({type(exc).__name__})") from exc
 
 
 def state_fingerprint(obj: Any, skip: tuple[str, ...] = ()) -> dict[str, str]:
