@@ -16,12 +16,17 @@ a notebook with the same arguments is bit for bit the run the command makes.
 
 `prepare_run` does the same in two steps, for callers that show progress or keep the
 ticks done when interrupted (the CLI): the prepared run knows its length and label
-before it starts.
+before it starts. It can also continue from a checkpoint of the same run
+(`PreparedRun.resume`) and save one every so many ticks (`PreparedRun.execute`), so that
+a long run killed midway goes on from its last checkpoint, bit for bit
+(`uprising.engine.checkpoint`).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -118,6 +123,25 @@ class PreparedRun:
     runner: Runner
     started: float
 
+    @functools.cached_property
+    def key(self) -> str:
+        """A digest of the resolved scenario as data: the run a checkpoint belongs to."""
+        data = json.dumps(self.family.toml_data(self.scenario), sort_keys=True, default=str)
+        return f"{self.scenario.name}:{hashlib.sha256(data.encode()).hexdigest()[:20]}"
+
+    def resume(self, path: str | os.PathLike[str]) -> int:
+        """Continue from the checkpoint at ``path``, if there is one; returns ticks done.
+
+        Raises:
+            uprising.engine.checkpoint.CheckpointError: The file is damaged, or was
+                saved by other code or for another run (scenario, seed, scale, length).
+        """
+        from uprising.engine.checkpoint import load_checkpoint
+
+        if Path(path).exists():
+            self.runner = load_checkpoint(path, key=self.key)
+        return self.runner.done
+
     @property
     def total(self) -> int:
         """Ticks (days) the run will last."""
@@ -129,15 +153,25 @@ class PreparedRun:
         return self.runner.label
 
     def execute(
-        self, progress: Callable[[int], None] | None = None, *, interruptible: bool = False
+        self,
+        progress: Callable[[int], None] | None = None,
+        *,
+        interruptible: bool = False,
+        checkpoint: str | os.PathLike[str] | None = None,
+        checkpoint_every: int = 0,
     ) -> RunRecord:
         """Run the model to its horizon and return the record.
 
         Args:
-            progress: Called with the number of ticks done after each tick.
+            progress: Called with the number of ticks done in this call after each tick.
             interruptible: Catch Ctrl-C (``KeyboardInterrupt``) and return the ticks done
                 so far with status ``"interrupted"``; otherwise it propagates.
+            checkpoint: A file to save the run's whole state to (see `resume`).
+            checkpoint_every: Save after every tick whose number is a multiple of this,
+                and at the horizon (0: never).
         """
+        if checkpoint is not None and checkpoint_every > 0:
+            progress = self._saving(progress, Path(checkpoint), checkpoint_every)
         status = "completed"
         try:
             series, outcome = self.runner.run(progress)
@@ -161,6 +195,21 @@ class PreparedRun:
             series=series,
             outcome=outcome,
         )
+
+    def _saving(
+        self, progress: Callable[[int], None] | None, path: Path, every: int
+    ) -> Callable[[int], None]:
+        """``progress``, preceded by a save of the checkpoint on every ``every``-th tick."""
+        from uprising.engine.checkpoint import save_checkpoint
+
+        def advance(done: int) -> None:
+            ticks = self.runner.done
+            if ticks % every == 0 or ticks == self.total:
+                save_checkpoint(self.runner, path, key=self.key)
+            if progress is not None:
+                progress(done)
+
+        return advance
 
 
 def prepare_run(

@@ -4,6 +4,11 @@ The run goes through `uprising.runs.prepare_run`, as a run from Python does; the
 family (`uprising.scenarios.families`) says how long it is, whether ``--scale`` applies
 and how its summary reads. Ctrl-C keeps the ticks done: they are summarised and
 written, and the command exits with status 130.
+
+With ``--checkpoint-every DAYS --out DIR`` the run's whole state is saved to
+``DIR/checkpoint.pkl`` every DAYS ticks (`uprising.engine.checkpoint`); the same
+command run again continues from the last checkpoint, and its outputs are bit for bit
+those of an uninterrupted run.
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ from typing import Annotated
 import typer
 
 from uprising.cli.app import app, fail, progress_bar, user_errors
+
+CHECKPOINT_FILE = "checkpoint.pkl"
+"""The checkpoint's name in the ``--out`` folder."""
 
 
 @app.command("run")
@@ -53,12 +61,23 @@ def run_command(
         Path | None,
         typer.Option(help="Write series.parquet and summary.json into this folder"),
     ] = None,
+    checkpoint_every: Annotated[
+        int | None,
+        typer.Option(
+            help="Save the run's state to OUT/checkpoint.pkl every this many ticks (days); "
+            "the same command continues from it after a kill",
+            min=1,
+        ),
+    ] = None,
 ) -> None:
     """Run a scenario, print a summary and, with --out, write its outputs."""
     from uprising.runs import prepare_run
 
     if steps is not None and days is not None and steps != days:
         fail("--steps and --days disagree: give one of them")
+    if checkpoint_every is not None and out is None:
+        fail("--checkpoint-every needs --out DIR, the folder the checkpoint is kept in")
+    checkpoint = None if checkpoint_every is None else out / CHECKPOINT_FILE
     with user_errors():
         prepared = prepare_run(
             scenario,
@@ -68,8 +87,16 @@ def run_command(
             overrides=sets or [],
         )
         unit = prepared.family.length_unit
-        with progress_bar(prepared.total, prepared.label, unit=unit) as advance:
-            record = prepared.execute(advance, interruptible=True)
+        done = 0 if checkpoint is None else prepared.resume(checkpoint)
+        if done:
+            typer.echo(f"resumed from {checkpoint} at {done} of {prepared.total} {unit}", err=True)
+        with progress_bar(prepared.total - done, prepared.label, unit=unit) as advance:
+            record = prepared.execute(
+                advance,
+                interruptible=True,
+                checkpoint=checkpoint,
+                checkpoint_every=checkpoint_every or 0,
+            )
     for line in record.summary_lines():
         typer.echo(line)
     if out is not None:

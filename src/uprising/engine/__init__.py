@@ -12,6 +12,9 @@
   built on the engine uses (street step, cops, jail store, identities, lattice views).
 - `state`: the data of a run: its `Series`, `InitialState`, the `Lattice` views, the
   `JailStore`.
+- `checkpoint`: the whole state of a run saved at a tick and restored to continue it
+  bit for bit (`save_checkpoint`, `load_checkpoint`), and `state_fingerprint`, every
+  attribute of a run's state as digests.
 - `numba_cache`: Numba's cache in a directory keyed by the compiled code's sources
   (set up here, before any kernel is defined).
 """

@@ -71,6 +71,12 @@ class Runner(abc.ABC):
         """Agents on the lattice now."""
         raise NotImplementedError
 
+    @property
+    @abc.abstractmethod
+    def done(self) -> int:
+        """Ticks (days) run so far; `run` runs the rest, up to `total`."""
+        raise NotImplementedError
+
 
 class Family(abc.ABC):
     """One scenario family: its schema and how its runs are made and summarised."""
@@ -136,7 +142,8 @@ class _EpsteinRunner(Runner):
         self.simulation = Simulation(to_engine_config(scenario), seed=self.seed)
 
     def run(self, progress: Progress = None) -> tuple[dict[str, np.ndarray], Any]:
-        return self.simulation.run(self.total, progress=progress).columns(), None
+        todo = self.total - self.simulation.tick
+        return self.simulation.run(todo, progress=progress).columns(), None
 
     def partial(self) -> tuple[dict[str, np.ndarray], Any]:
         return self.simulation.series().columns(), None
@@ -144,6 +151,10 @@ class _EpsteinRunner(Runner):
     @property
     def n_agents(self) -> int:
         return self.simulation.n_agents
+
+    @property
+    def done(self) -> int:
+        return self.simulation.tick
 
 
 class EpsteinFamily(Family):
@@ -234,6 +245,10 @@ class _BelarusRunner(Runner):
     @property
     def n_agents(self) -> int:
         return self.model.n_agents
+
+    @property
+    def done(self) -> int:
+        return self.model.day
 
 
 class BelarusFamily(Family):
