@@ -173,7 +173,8 @@ def report(tmp_path_factory):
 
 
 def percent(x: float) -> str:
-    return f"{100 * x:.1f} %"
+    # fewer than 10,000 runs: whole percentage points (report.format.share_digits)
+    return f"{100 * x:.0f} %"
 
 
 def interval(fallen: int, n: int) -> str:
@@ -401,6 +402,16 @@ def test_cli_report(report, tmp_path):
     # Two scenarios of a varied ensemble: a sensitivity figure and two PRIM figures each.
     assert len(list((tmp_path / "cli" / "r_figures").glob("inputs_*.png"))) == 6
     assert "The three inputs that matter most" in result.stdout
+    printed = result.stdout
+    assert "each horizon counted from the scenario's first day" in printed
+    assert "belarus-2022 (ensemble aaaaaaaaaaaa, 5 runs, 1 failed runs left out, 2022-10-01 to" in (
+        printed
+    )
+    assert "within 1 y (by 2023-09-30): 1 of 5 fell = 20 % (95 % interval" in printed
+    assert "within 3 y (by 2025-09-30): not known, the runs end on 2023-11-04" in printed
+    assert "by the runs' last day (2023-11-04): 2 of 5 fell = 40 %" in printed
+    assert "mix chance" not in printed and "nan" not in printed
+    assert "lhs, sobol, morris" in printed  # the ensemble is an lhs design
 
     result = runner.invoke(
         app, ["report", "--store", str(store), "--ensemble", "cccccccccccc", "--out", str(out)]

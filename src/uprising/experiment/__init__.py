@@ -10,8 +10,9 @@
 - `design`: the designs (``mc`` over seeds, ``lhs``, ``sobol``, ``morris`` over
   ``--vary name=low:high`` ranges): `make_design`, `parse_vary`, `design_size`,
   `salib_problem`, `MAX_RUNS`, and `EnsembleError` (a bad ensemble request).
-- `tasks`: `RunTask`, one self-contained run, and `run_one`, the worker function that
-  runs it and writes its series (Parquet) and record (JSON) into the store's shards.
+- `tasks`: `RunTask`, one self-contained run, `run_one`, the worker function that
+  runs it and writes its series (Parquet) and record (JSON) into the store's shards, and
+  `compile_kernels` (compile once before the workers start).
 - `executors`: the `Executor` interface, `LocalExecutor` (worker processes on this
   machine, which end with their coordinator) and `DaskExecutor` (a Dask cluster, or a
   local one on loopback; `NoWorkersError` when it has had no worker for too long).
@@ -52,7 +53,7 @@ from uprising.experiment.executors import (
     NoWorkersError,
     make_executor,
 )
-from uprising.experiment.tasks import RunTask, run_one
+from uprising.experiment.tasks import RunTask, compile_kernels, run_one
 
 __all__ = [
     "DESIGNS",
@@ -67,6 +68,7 @@ __all__ = [
     "RunTask",
     "Summary",
     "Vary",
+    "compile_kernels",
     "design_size",
     "ensemble_id",
     "make_design",

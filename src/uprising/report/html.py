@@ -30,6 +30,7 @@ from uprising.report.format import (
     num,
     or_dash,
     pct,
+    pct_of,
     present,
     strong,
     value_text,
@@ -203,10 +204,10 @@ def _outcomes(outcomes: pd.DataFrame, groups: Sequence[Group], level: float) -> 
             labels[(row["ensemble_id"], row["scenario"])],
             horizon,
             pd.Timestamp(row["date"]).date().isoformat(),
-            pct(row["p"]),
-            f"{pct(row['low'])} to {pct(row['high'])}",
+            pct_of(row["p"], int(row["n"])),
+            f"{pct_of(row['low'], int(row['n']))} to {pct_of(row['high'], int(row['n']))}",
             f"{int(row['fallen'])} of {int(row['n'])}",
-            row["main_channel"] or "-",
+            row["main_channel"] if present(row["main_channel"]) else "none fell",
         ]
         if any_failed:
             failed = int(row["failed"])
