@@ -504,12 +504,14 @@ def _integer_fields(scenario: Any, items: Sequence[Vary], source: str) -> list[b
 
 
 def _lookup(data: Any, path: Sequence[str]) -> Any:
+    from uprising.scenarios.overrides import entry_index
+
     node = data
     for key in path:
         if isinstance(node, dict) and key in node:
             node = node[key]
-        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
-            node = node[int(key)]
+        elif isinstance(node, list) and (index := entry_index(node, key)) is not None:
+            node = node[index]
         else:
             return None
     return node
