@@ -31,7 +31,7 @@ def ensemble_command(
         int,
         typer.Option(
             help="N: runs per scenario (mc, lhs); base samples, N(D+2) runs (sobol); "
-            "trajectories, N(D+1) runs (morris)",
+            "trajectories, N(D+1) runs (morris); seeds per combination, N*K1*K2... runs (grid)",
             min=1,
         ),
     ],
@@ -45,14 +45,16 @@ def ensemble_command(
     ] = None,
     seed: Annotated[int, typer.Option(help="Root seed of the run seeds and the design", min=0)] = 0,
     design: Annotated[
-        str, typer.Option(help="mc (seeds only), lhs, sobol or morris", metavar="DESIGN")
+        str,
+        typer.Option(help="mc (seeds only), lhs, sobol, morris or grid", metavar="DESIGN"),
     ] = "mc",
     vary: Annotated[
         list[str] | None,
         typer.Option(
             "--vary",
             help="Vary a parameter over a range, e.g. --vary legitimacy.initial=0.5:0.7 "
-            "(repeatable; lhs, sobol, morris)",
+            "or an event by name, --vary 'events.Russia defeated.value=0.2:0.6' "
+            "(repeatable; lhs, sobol, morris); grid: K values, name=low:high:K",
             metavar="NAME=LOW:HIGH",
         ),
     ] = None,

@@ -257,12 +257,12 @@ def plan_ensemble(
             for _, _, digest, run_scale, run_days, _ in resolved
         ],
         "design": design,
-        "vary": [[item.name, item.low, item.high] for item in items],
+        "vary": [item.identity() for item in items],
         "runs": int(runs),
         "seed": int(seed),
     }
     eid = ensemble_id(identity)
-    n_points = design_size(design, runs, len(items))
+    n_points = design_size(design, runs, len(items), [item.levels for item in items])
     total = n_points * len(resolved)
     if total > MAX_RUNS:
         raise EnsembleError(
@@ -318,7 +318,11 @@ def plan_ensemble(
             for source, scenario, digest, run_scale, run_days, _ in resolved
         ],
         "design": design,
-        "vary": [{"name": item.name, "low": item.low, "high": item.high} for item in items],
+        "vary": [
+            {"name": item.name, "low": item.low, "high": item.high}
+            | ({"levels": item.levels} if item.levels else {})
+            for item in items
+        ],
         "runs": int(runs),
         "seed": int(seed),
         "scale": scales.pop() if len(scales) == 1 else None,

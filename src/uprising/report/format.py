@@ -152,12 +152,13 @@ def when(value: Any) -> str:
 
 
 def vary_text(value: Any) -> str:
-    """A varied parameter as ``name=low:high``."""
-    if isinstance(value, list | tuple) and len(value) == 3:
-        name, low, high = value
-        return f"{name}={low}:{high}"
+    """A varied parameter as ``name=low:high`` (``name=low:high:K`` on a grid of K values)."""
+    if isinstance(value, list | tuple) and len(value) in (3, 4):
+        name, low, high, *levels = value
+        return f"{name}={low}:{high}" + "".join(f":{k}" for k in levels)
     if isinstance(value, Mapping) and {"name", "low", "high"} <= set(value):
-        return f"{value['name']}={value['low']}:{value['high']}"
+        levels = f":{value['levels']}" if value.get("levels") else ""
+        return f"{value['name']}={value['low']}:{value['high']}{levels}"
     return str(value)
 
 
