@@ -8,6 +8,7 @@
     uprising report --store out/ensembles
     uprising sensitivity --store out/ensembles --outcome "falls within 3 years"
     uprising discover --store out/ensembles --outcome "falls within 3 years"
+    uprising rerun --store out/ensembles --ensemble 3f2a9c01b7de --run 7
 
 Modules:
 
@@ -18,6 +19,7 @@ Modules:
 - `run`: ``uprising run`` (through `uprising.runs.prepare_run`).
 - `ensemble`: ``uprising ensemble``.
 - `report`: ``uprising report``.
+- `rerun`: ``uprising rerun`` (runs of a stored ensemble again, checked bit for bit).
 - `sensitivity`: ``uprising sensitivity`` and ``uprising discover``.
 
 Adding a command is a one-file job: write a module in this package that imports `app`

@@ -20,6 +20,9 @@
   `run_ensemble` (skip what is on record, run the rest, ingest as results arrive; resume
   by running the same plan again), `Plan`, `Summary`, `EnsembleInterrupted`.
 
+- `rerun`: `replan` (an ensemble's plan again, from the scenario texts kept in the
+  store) and `rerun` (one run again, compared bit for bit with its stored series).
+
 `run_seeds` (run k's seed from the root seed) is the seed rule of
 `uprising.analysis.seeds`, imported here because plans use it.
 
@@ -53,6 +56,7 @@ from uprising.experiment.executors import (
     NoWorkersError,
     make_executor,
 )
+from uprising.experiment.rerun import Rerun, replan, rerun
 from uprising.experiment.tasks import RunTask, compile_kernels, run_one
 
 __all__ = [
@@ -65,6 +69,7 @@ __all__ = [
     "LocalExecutor",
     "NoWorkersError",
     "Plan",
+    "Rerun",
     "RunTask",
     "Summary",
     "Vary",
@@ -75,6 +80,8 @@ __all__ = [
     "make_executor",
     "parse_vary",
     "plan_ensemble",
+    "replan",
+    "rerun",
     "run_ensemble",
     "run_one",
     "run_seeds",

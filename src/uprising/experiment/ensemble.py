@@ -80,7 +80,9 @@ class Plan:
         ensemble: The row of the store's ``ensembles`` table: ``ensemble_id``,
             ``command`` (an ``uprising ensemble`` command that gives
             this ensemble), ``scenarios`` (per scenario: ``name``, ``source``,
-            ``scenario_hash``, ``scale``, ``days``, ``points``), ``design``, ``vary``
+            ``scenario_hash``, ``scale``, ``days``, ``points`` and ``toml``, the full text
+            of the scenario as resolved, which `uprising.experiment.rerun` plans
+            again from), ``design``, ``vary``
             (``[{"name", "low", "high"}]``), ``runs`` (N), ``seed``, ``scale`` and
             ``days`` (None when the scenarios differ), ``total`` and ``code_version``.
         tasks: One `RunTask` per run, in the order of k (``shard_dir`` is filled in by
@@ -314,6 +316,7 @@ def plan_ensemble(
                 "scale": run_scale,
                 "days": run_days,
                 "points": n_points,
+                "toml": dumps_scenario(scenario),
             }
             for source, scenario, digest, run_scale, run_days, _ in resolved
         ],

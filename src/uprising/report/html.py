@@ -345,6 +345,12 @@ def _seed_check(root: Any, runs: pd.DataFrame) -> Any:
 
 def _command(run: Mapping[str, Any], source: str | None) -> str:
     """The ``uprising run`` command that reproduces a run (``source``: its scenario file)."""
+    from uprising.report.rebuild import STORED
+
+    if source == STORED:  # no file to name: rebuild it from the store
+        return shlex.join(["uprising", "rerun", "--ensemble", str(run["ensemble_id"])]) + (
+            f" --run {shlex.quote(str(run['run_id']))} --store STORE"
+        )
     parameters = json_value(run.get("parameters")) or {}
     scenario = source or str(run["scenario"])
     parts = ["uprising", "run", scenario, "--seed", str(int(run["seed"]))]
