@@ -464,4 +464,20 @@ def test_report_fan_charts_state_flows_and_runs_still_going(report):
     page = report["html"]
     assert "Fan chart of detentions, 30-day sum, in persons per 30 days" in page
     assert "runs in which the regime still holds that day" in page
-    assert "nan" not in re.sub(r"<[^>]*>|data:image/png;base64,[A-Za-z0-9+/=]+", " ", page)
+    text = re.sub(r"<[^>]*>|data:image/png;base64,[A-Za-z0-9+/=]+", " ", page)
+    assert not re.search(r"\bnan\b", text, re.IGNORECASE)
+
+
+def test_report_states_each_scenarios_assumptions_and_their_differences(report):
+    page = report["html"]
+    defeat = load_scenario("russia-defeat")
+    assert html.escape(defeat.description) in page
+    event = next(e for e in defeat.events if e.name == "Russia defeated")
+    cells = row_cells(page, "<td>Russia defeated</td>")
+    assert cells[:2] == [event.date.isoformat(), event.until.isoformat()]
+    assert cells[4] == f"{event.value:g}" and cells[7] == html.escape(event.source)
+    differs = page.split('id="differences"')[1].split("<h3>")[0]
+    cells = row_cells(differs, "event: Russia defeated")
+    assert cells[1] == "absent" and cells[2].startswith(event.date.isoformat())
+    # the two scenarios share every other event: no row for them
+    assert "event: sanctions in force" not in differs

@@ -4,6 +4,7 @@
   figures inline and as PNG files (``uprising report`` on the command line): gathers the
   analyses (`uprising.analysis`) and figures, writes the files.
 - `selection`: which ensembles and runs a report covers, grouped per scenario.
+- `assumptions`: each scenario's description and events, and what differs between scenarios.
 - `rebuild`: the scenario the runs used, rebuilt and checked against the recorded hash.
 - `html`: the page's sections as data, rendered by the Jinja2 templates.
 - `format`: escaping and the text of numbers, dates and versions.

@@ -21,6 +21,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from uprising.analysis.seeds import SEED_RULE, check_seeds
+from uprising.report.assumptions import assumptions, differences
 from uprising.report.format import (
     code,
     day,
@@ -115,6 +116,7 @@ def render_page(
         "figures": [_figure(figure) for figure in figures],
         "missing_columns": missing_columns,
         "parameters": [_parameters(group, rebuilt[group.label]) for group in groups],
+        "differences": differences({g.label: rebuilt[g.label].scenario for g in groups}),
         "seeds": _seeds(ensembles, runs, groups, rebuilt),
         "code": _code(ensembles, runs),
         "failed": _failed(runs),
@@ -250,6 +252,7 @@ def _parameters(group: Group, rebuilt: Rebuilt) -> dict[str, Any]:
         ],
         "rows": None,
         "classes": [],
+        "assumptions": assumptions(rebuilt.scenario),
     }
     if rebuilt.scenario is None:
         return found
