@@ -19,6 +19,7 @@ Modules:
 - `run`: ``uprising run`` (through `uprising.runs.prepare_run`).
 - `ensemble`: ``uprising ensemble``.
 - `report`: ``uprising report``.
+- `plot`: ``uprising plot`` (one run's key series as a PNG, or ``--format csv``).
 - `rerun`: ``uprising rerun`` (runs of a stored ensemble again, checked bit for bit).
 - `sensitivity`: ``uprising sensitivity`` and ``uprising discover``.
 

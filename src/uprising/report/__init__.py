@@ -13,6 +13,7 @@
 - `sensitivity_figures`: figures of sensitivity indices, Morris screening and PRIM boxes.
 - `sensitivity`: the report's section "Which inputs matter" and the terminal text of
   ``uprising sensitivity`` and ``uprising discover``.
+- `run_plot`: one run at a glance (``uprising plot``): its key series and regions.
 - `templates/`: ``report.html.j2``, ``macros.html.j2`` and ``style.css`` (package data).
 """
 
