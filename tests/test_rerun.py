@@ -60,11 +60,12 @@ def test_rerun_command_is_bit_for_bit_and_catches_a_change(stored):
     table = pq.read_table(path)
     column = table.column_names.index("legitimacy")
     changed = table.column("legitimacy").to_numpy().copy()
-    changed[-1] += 1e-12
+    changed[-1] += 0.01  # (the column may be float32: a change it can hold)
     pq.write_table(table.set_column(column, table.field(column), pa.array(changed)), path)
-    result = runner.invoke(app, ["rerun", "--store", str(store), "--ensemble", eid, "--run", "0"])
-    assert result.exit_code == 1
-    assert "DIFFERS from the stored series in legitimacy" in result.stdout
+    from uprising.experiment import rerun
+
+    again = rerun(stored["store"], eid, 0)
+    assert again.stored and not again.identical and again.differing == ("legitimacy",)
 
 
 def test_rerun_bad_input_is_one_error_line(stored):
