@@ -117,7 +117,7 @@ def test_design_and_vary_must_agree():
     with pytest.raises(EnsembleError, match="needs at least one --vary"):
         make_design("lhs", [], 4, seed=0)
     with pytest.raises(EnsembleError, match="unknown design"):
-        make_design("grid", [("a", 0.0, 1.0)], 4, seed=0)
+        make_design("factorial", [("a", 0.0, 1.0)], 4, seed=0)
     with pytest.raises(EnsembleError, match="positive integer"):
         make_design("mc", [], 0, seed=0)
 
@@ -379,7 +379,7 @@ def test_cli_ensemble_runs_resumes_and_reports(tmp_path):
     ("extra", "fragment"),
     [
         (["--design", "lhs", "--vary", "legitimacy.nonsense=0:1"], "nonsense"),
-        (["--design", "grid", "--vary", "legitimacy.initial=0.5:0.6"], "unknown design"),
+        (["--design", "factorial", "--vary", "legitimacy.initial=0.5:0.6"], "unknown design"),
         (["--vary", "legitimacy.initial=0.5:0.6"], "takes no --vary"),
         (["--design", "lhs", "--vary", "legitimacy.initial=0.6"], "name=low:high"),
         (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "not both"),

@@ -84,11 +84,17 @@ def test_update_docs_rewrites_a_stale_table(tmp_path):
 
 
 def test_fan_charts_take_titles_and_units_from_the_table():
-    from uprising.report.figures import FAN_COLUMNS
+    from uprising.report.figures import FAN_COLUMNS, FAN_WINDOWS, FLOW_WINDOW
 
     for name, (title, unit) in FAN_COLUMNS.items():
         entry = outputs.column("belarus", name)
-        assert (title, unit) == (entry.title, entry.unit)
+        if entry.kind == "flow":  # shown as a rolling sum over FLOW_WINDOW days
+            assert FAN_WINDOWS[name] == FLOW_WINDOW
+            assert title == f"{entry.title}, {FLOW_WINDOW}-day sum"
+            assert unit == entry.unit.replace("per day", f"per {FLOW_WINDOW} days") != entry.unit
+        else:
+            assert FAN_WINDOWS[name] == 1
+            assert (title, unit) == (entry.title, entry.unit)
         assert title
 
 

@@ -13,6 +13,7 @@ import json
 import re
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -20,6 +21,7 @@ from typer.testing import CliRunner
 
 from uprising.analysis.ensemble import fall_probability, fan_chart, wilson_interval
 from uprising.cli import app
+from uprising.errors import UprisingError
 from uprising.report import FIGURE_SUFFIX, write_report
 from uprising.report import figures as report_figures
 from uprising.scenarios import load_scenario, scenario_hash
@@ -173,7 +175,8 @@ def report(tmp_path_factory):
 
 
 def percent(x: float) -> str:
-    return f"{100 * x:.1f} %"
+    # fewer than 10,000 runs: whole percentage points (report.format.share_digits)
+    return f"{100 * x:.0f} %"
 
 
 def interval(fallen: int, n: int) -> str:
@@ -338,7 +341,9 @@ def test_figures_from_analysis_frames(report):
     assert survival[0] == 1.0 and survival[-1] == pytest.approx(0.5)
     fan = fan_chart(store, "aaaaaaaaaaaa", "russia-defeat", "participants")
     figure = report_figures.fan_figure({"a": fan, "b": fan, "c": fan}, "participants")
-    assert len([a for a in figure.axes if a.get_visible()]) == 3
+    panels = [a for a in figure.axes if a.get_visible() and a.get_title()]
+    assert len(panels) == 3  # and each has a twin axis: the runs still going
+    assert len([a for a in figure.axes if a.get_visible()]) == 6
     with pytest.raises(ValueError, match="q95"):
         report_figures.fan_figure({"a": fan.drop(columns="q95")}, "participants")
 
@@ -401,6 +406,16 @@ def test_cli_report(report, tmp_path):
     # Two scenarios of a varied ensemble: a sensitivity figure and two PRIM figures each.
     assert len(list((tmp_path / "cli" / "r_figures").glob("inputs_*.png"))) == 6
     assert "The three inputs that matter most" in result.stdout
+    printed = result.stdout
+    assert "each horizon counted from the scenario's first day" in printed
+    assert "belarus-2022 (ensemble aaaaaaaaaaaa, 5 runs, 1 failed runs left out, 2022-10-01 to" in (
+        printed
+    )
+    assert "within 1 y (by 2023-09-30): 1 of 5 fell = 20 % (95 % interval" in printed
+    assert "within 3 y (by 2025-09-30): not known, the runs end on 2023-11-04" in printed
+    assert "by the runs' last day (2023-11-04): 2 of 5 fell = 40 %" in printed
+    assert "mix chance" not in printed and "nan" not in printed
+    assert "lhs, sobol, morris" in printed  # the ensemble is an lhs design
 
     result = runner.invoke(
         app, ["report", "--store", str(store), "--ensemble", "cccccccccccc", "--out", str(out)]
@@ -422,3 +437,47 @@ def test_empty_store_is_a_user_error(tmp_path):
     with pytest.raises(UprisingError, match="no runs recorded"):
         write_report(store, tmp_path / "r.html")
     assert not (tmp_path / "r.html").exists()
+
+
+def test_fan_chart_over_runs_still_going_and_flows_as_window_sums(report):
+    store = report["store"]
+    runs = store.runs("aaaaaaaaaaaa")
+    ok = runs[(runs["scenario"] == "russia-defeat") & (runs["status"] == "ok")]
+    falls = pd.to_datetime(ok["fall_date"])
+    fan = fan_chart(store, "aaaaaaaaaaaa", "russia-defeat", "participants", holding=True)
+    for row in fan.itertuples():
+        assert row.n == int(((falls > row.date) | falls.isna()).sum()), row.date
+    # ends on the last day some run holds
+    if falls.notna().all():
+        assert fan["date"].iloc[-1] == falls.max() - pd.Timedelta(days=1)
+    series = store.series(list(ok["run_id"]), columns=["detentions"])
+    window = fan_chart(store, "aaaaaaaaaaaa", "russia-defeat", "detentions", window=30)
+    assert window["date"].iloc[0] == pd.Timestamp(START) + pd.Timedelta(days=29)
+    sums = series.sort_values("date").groupby("run_id")["detentions"].rolling(30).sum()
+    by_date = sums.droplevel(0).groupby(series.sort_values("date")["date"]).median().dropna()
+    assert np.allclose(window["q50"].to_numpy(), by_date.to_numpy())
+    with pytest.raises(UprisingError, match="window"):
+        fan_chart(store, "aaaaaaaaaaaa", "russia-defeat", "detentions", window=0)
+
+
+def test_report_fan_charts_state_flows_and_runs_still_going(report):
+    page = report["html"]
+    assert "Fan chart of detentions, 30-day sum, in persons per 30 days" in page
+    assert "runs in which the regime still holds that day" in page
+    text = re.sub(r"<[^>]*>|data:image/png;base64,[A-Za-z0-9+/=]+", " ", page)
+    assert not re.search(r"\bnan\b", text, re.IGNORECASE)
+
+
+def test_report_states_each_scenarios_assumptions_and_their_differences(report):
+    page = report["html"]
+    defeat = load_scenario("russia-defeat")
+    assert html.escape(defeat.description) in page
+    event = next(e for e in defeat.events if e.name == "Russia defeated")
+    cells = row_cells(page, "<td>Russia defeated</td>")
+    assert cells[:2] == [event.date.isoformat(), event.until.isoformat()]
+    assert cells[4] == f"{event.value:g}" and cells[7] == html.escape(event.source)
+    differs = page.split('id="differences"')[1].split("<h3>")[0]
+    cells = row_cells(differs, "event: Russia defeated")
+    assert cells[1] == "absent" and cells[2].startswith(event.date.isoformat())
+    # the two scenarios share every other event: no row for them
+    assert "event: sanctions in force" not in differs

@@ -159,7 +159,7 @@ def test_missing_shard_is_noticed_and_run_again(copy):
     result = runner.invoke(app, ["report", "--store", str(copy), "--out", str(copy / "r.html")])
     assert result.exit_code == 0, result.output
     assert "warning:" in result.stderr and str(path) in result.stderr and "missing" in result.stderr
-    assert f"{first.ensemble_id}, n = {RUNS - 1}" in result.stdout  # n = the runs used
+    assert f"(ensemble {first.ensemble_id}, {RUNS - 1} runs" in result.stdout  # the runs used
     store = ResultsStore(copy)
     summary = run(first, store)
     assert (summary.done, summary.ok_total) == (1, RUNS) and path.is_file()

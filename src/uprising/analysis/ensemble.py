@@ -215,11 +215,19 @@ def fan_chart(
     quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
     *,
     allow_failed: bool = False,
+    holding: bool = False,
+    window: int = 1,
 ) -> pd.DataFrame:
     """Quantiles across runs of one series column, day by day.
 
     Computed by DuckDB over the shards (the series are not loaded into memory), with
     linear interpolation between order statistics (as `numpy.quantile`'s default).
+    With ``holding`` a run counts only on the days before its fall (the regime that the
+    series describe is gone after it), so ``n`` is the number of runs still going and
+    the frame ends on the last day some run holds. With ``window`` > 1 each run's value
+    on a day is its sum over the last ``window`` days (for flows: detentions per 30 days
+    rather than a daily count that a small scale makes come in steps of 1 / scale); the
+    first ``window - 1`` days have no full window and are left out.
 
     Args:
         store: The results store.
@@ -228,12 +236,14 @@ def fan_chart(
         column: A numeric series column, e.g. ``participants``.
         quantiles: Probabilities in [0, 1].
         allow_failed: Analyse the successful runs when some failed.
+        holding: Count each run only on the days before its fall.
+        window: Days of the rolling sum of each run's values (1: the daily values).
 
     Returns:
         Columns ``date`` (datetime64), then one per quantile named by `quantile_column`
         (``q5``, ``q25``, ``q50``, ``q75``, ``q95`` by default), then ``n`` (runs with a
         value that day). ``attrs``: ``ensemble_id``, ``scenario``, ``failed``,
-        ``column``, ``quantiles``.
+        ``column``, ``quantiles``, ``holding``, ``window``.
 
     Raises:
         FailedRunsError: Some runs failed and ``allow_failed`` is False.
@@ -254,14 +264,38 @@ def fan_chart(
             f"no series column {column!r} in ensemble {ensemble_id}; "
             f"columns: {', '.join(available)}"
         )
+    if isinstance(window, bool) or int(window) != window or window < 1:
+        raise UprisingError(f"window must be a whole number of days >= 1: {window!r}")
     ident = '"' + column.replace('"', '""') + '"'
     probabilities = "[" + ", ".join(repr(q) for q in qs) + "]"
+    values_sql = f"SELECT run_id, date, {ident}::DOUBLE AS v FROM {parquet_scan(files)}"
+    if window > 1:
+        frame_clause = f"ROWS BETWEEN {int(window) - 1} PRECEDING AND CURRENT ROW"
+        values_sql = (
+            f"SELECT run_id, date, CASE WHEN count(v) OVER w = {int(window)} "
+            f"THEN sum(v) OVER w END AS v FROM ({values_sql}) "
+            f"WINDOW w AS (PARTITION BY run_id ORDER BY date {frame_clause})"
+        )
+    if holding:
+        values_sql = (
+            f"SELECT s.run_id, s.date, s.v FROM ({values_sql}) s "
+            "LEFT JOIN falls f ON s.run_id = f.run_id WHERE f.fall IS NULL OR s.date < f.fall"
+        )
+    having = " HAVING count(v) > 0" if holding or window > 1 else ""
     sql = (
-        f"SELECT date, quantile_cont({ident}::DOUBLE, {probabilities}) AS q, "
-        f"count({ident}) AS n FROM {parquet_scan(files)} GROUP BY date ORDER BY date"
+        f"SELECT date, quantile_cont(v, {probabilities}) AS q, count(v) AS n "
+        f"FROM ({values_sql}) GROUP BY date{having} ORDER BY date"
     )
     con = duck_connect()
     try:
+        if holding:
+            falls = pd.DataFrame(
+                {
+                    "run_id": runs.ok["run_id"].astype(str).to_numpy(),
+                    "fall": pd.to_datetime(runs.ok["fall_date"]).dt.date.to_numpy(),
+                }
+            )
+            con.register("falls", falls)
         result = con.execute(sql).fetchall()
     except duckdb.Error as exc:
         raise UprisingError(f"cannot compute quantiles of {column!r}: {exc}") from exc
@@ -277,7 +311,9 @@ def fan_chart(
             "n": np.array([r[2] for r in result], dtype=np.int64),
         }
     )
-    frame.attrs.update(runs.attrs(column=column, quantiles=tuple(qs)))
+    frame.attrs.update(
+        runs.attrs(column=column, quantiles=tuple(qs), holding=holding, window=int(window))
+    )
     return frame
 
 

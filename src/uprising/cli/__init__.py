@@ -9,6 +9,7 @@
     uprising sensitivity --store out/ensembles --outcome "falls within 3 years"
     uprising discover --store out/ensembles --outcome "falls within 3 years"
     uprising compare belarus-2020 --runs 10 --scale 0.01 --out out/compare
+    uprising rerun --store out/ensembles --ensemble 3f2a9c01b7de --run 7
 
 Modules:
 
@@ -19,6 +20,8 @@ Modules:
 - `run`: ``uprising run`` (through `uprising.runs.prepare_run`).
 - `ensemble`: ``uprising ensemble``.
 - `report`: ``uprising report``.
+- `plot`: ``uprising plot`` (one run's key series as a PNG, or ``--format csv``).
+- `rerun`: ``uprising rerun`` (runs of a stored ensemble again, checked bit for bit).
 - `sensitivity`: ``uprising sensitivity`` and ``uprising discover``.
 - `compare`: ``uprising compare`` (through `uprising.analysis.compare`).
 - `dashboard`: ``uprising dashboard`` (the web app of `uprising.dashboard`).

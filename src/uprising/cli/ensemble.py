@@ -31,7 +31,7 @@ def ensemble_command(
         int,
         typer.Option(
             help="N: runs per scenario (mc, lhs); base samples, N(D+2) runs (sobol); "
-            "trajectories, N(D+1) runs (morris)",
+            "trajectories, N(D+1) runs (morris); seeds per combination, N*K1*K2... runs (grid)",
             min=1,
         ),
     ],
@@ -45,14 +45,16 @@ def ensemble_command(
     ] = None,
     seed: Annotated[int, typer.Option(help="Root seed of the run seeds and the design", min=0)] = 0,
     design: Annotated[
-        str, typer.Option(help="mc (seeds only), lhs, sobol or morris", metavar="DESIGN")
+        str,
+        typer.Option(help="mc (seeds only), lhs, sobol, morris or grid", metavar="DESIGN"),
     ] = "mc",
     vary: Annotated[
         list[str] | None,
         typer.Option(
             "--vary",
             help="Vary a parameter over a range, e.g. --vary legitimacy.initial=0.5:0.7 "
-            "(repeatable; lhs, sobol, morris)",
+            "or an event by name, --vary 'events.Russia defeated.value=0.2:0.6' "
+            "(repeatable; lhs, sobol, morris); grid: K values, name=low:high:K",
             metavar="NAME=LOW:HIGH",
         ),
     ] = None,
@@ -81,6 +83,7 @@ def ensemble_command(
 
     from uprising.experiment import (
         EnsembleInterrupted,
+        compile_kernels,
         make_executor,
         plan_ensemble,
         run_ensemble,
@@ -121,6 +124,15 @@ def ensemble_command(
         f"{points} {plan.ensemble['design']} points), {executor.workers} worker(s)",
         err=True,
     )
+    if plan.tasks:
+        typer.echo(
+            "compiling the model once (Numba, cached on disk: seconds when already done, "
+            "minutes the first time)...",
+            err=True,
+        )
+        with user_errors():
+            seconds = compile_kernels(plan.tasks[0])
+        typer.echo(f"compiled in {seconds:.0f} s; running the ensemble...", err=True)
     interrupted = False
     try:
         with _ensemble_progress(f"ensemble {eid}") as progress, user_errors():
@@ -180,7 +192,7 @@ def _worker_crashes() -> tuple[type[BaseException], ...]:
     crashes: list[type[BaseException]] = [BrokenProcessPool]
     try:
         from distributed.scheduler import KilledWorker
-    except ImportError:  # pragma: no cover - dask is a dependency
+    except ImportError:  # Dask is the optional ``cluster`` extra
         pass
     else:
         crashes.append(KilledWorker)
@@ -192,7 +204,7 @@ def _ensemble_progress(label: str) -> Iterator[Callable[[int, int, int], None] |
     """A progress bar of an ensemble's runs (ok, failed, time left) in a terminal."""
     console = Console(stderr=True)
     if not console.is_terminal:
-        yield None
+        yield _logged_progress(label)
         return
     columns = (
         TextColumn("{task.description}"),
@@ -215,3 +227,46 @@ def _ensemble_progress(label: str) -> Iterator[Callable[[int, int, int], None] |
                 bar.update(task, completed=ok + failed, ok=ok, failed=failed)
 
         yield update
+
+
+LOG_EVERY_SECONDS = 30.0
+"""Without a terminal, a progress line at least this often (seconds) while runs finish."""
+
+
+def _logged_progress(label: str) -> Callable[[int, int, int], None]:
+    """Progress as plain lines (for a log): the first and last run, then every 10 % or 30 s."""
+    import time
+
+    clock = time.monotonic()
+    state = {"start": None, "last": -1.0, "tenth": -1}
+
+    def update(ok: int, failed: int, total: int) -> None:
+        done, now = ok + failed, time.monotonic()
+        if state["start"] is None:  # runs already on record do not count toward the speed
+            state["start"] = done
+        tenth = (10 * done) // max(total, 1)
+        if done < total and now - state["last"] < LOG_EVERY_SECONDS and tenth == state["tenth"]:
+            return
+        state["last"], state["tenth"] = now, tenth
+        elapsed = now - clock
+        fresh = done - state["start"]
+        left = ""
+        if 0 < fresh and done < total:
+            left = f", about {_duration(elapsed / fresh * (total - done))} left"
+        typer.echo(
+            f"{label}: {done}/{total} runs ({ok} ok, {failed} failed), "
+            f"{_duration(elapsed)} elapsed{left}",
+            err=True,
+        )
+
+    return update
+
+
+def _duration(seconds: float) -> str:
+    """``1 h 05 min``, ``3 min 20 s`` or ``42 s``."""
+    seconds = round(seconds)
+    if seconds >= 3600:
+        return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+    if seconds >= 60:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds} s"

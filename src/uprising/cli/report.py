@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -55,31 +55,69 @@ def report_command(
 
 
 def _print_fall_probabilities(store: Path, ensemble_ids: list[str] | None) -> None:
-    """Print, per scenario, P(the regime falls within 1, 3, 5 years) and the main channel."""
-    from uprising.analysis.horizons import horizon_table
+    """Print, per scenario, P(the regime falls within 1, 3, 5 years and by the last day)."""
+    import pandas as pd
+
+    from uprising.analysis.horizons import horizon_table, outcome_table
     from uprising.errors import UprisingError
+    from uprising.report.format import pct_of
     from uprising.store.results import ResultsStore
 
+    results = ResultsStore(store)
     try:
-        table = horizon_table(ResultsStore(store), ensemble_ids, years=(1, 3, 5), allow_failed=True)
+        table = horizon_table(results, ensemble_ids, years=(1, 3, 5), allow_failed=True)
+        groups = [
+            (str(e), str(s), int(rows["failed"].max()))
+            for (e, s), rows in table.groupby(["ensemble_id", "scenario"], sort=False)
+        ]
+        last_days = outcome_table(results, groups)
     except UprisingError as exc:  # the report itself says why (e.g. every run failed)
         typer.echo(f"(no probability table: {exc})")
         return
-    typer.echo(
-        "P(the regime falls within the horizon), 95 % Wilson interval, over ok runs "
-        "(runs of one parameter point differ only by their seeds: this is chance alone):"
-    )
+    designs = dict(zip(*(results.ensembles()[c] for c in ("ensemble_id", "design")), strict=True))
+
+    def share(row: Any) -> str:
+        n = int(row.n)
+        return (
+            f"{int(row.fallen)} of {n} fell = {pct_of(row.p, n)} "
+            f"(95 % interval {pct_of(row.low, n)} to {pct_of(row.high, n)})"
+        )
+
+    typer.echo("P(the regime falls), each horizon counted from the scenario's first day:")
     for (ensemble_id, scenario), rows in table.groupby(["ensemble_id", "scenario"], sort=False):
-        cells = []
-        for row in rows.itertuples():
-            if not row.observed:
-                cells.append(f"{row.years} y: beyond the runs")
-                continue
-            cells.append(f"{row.years} y: {row.p:.2f} [{row.low:.2f}, {row.high:.2f}]")
-        channel = rows["main_channel"].dropna()
-        main = channel.iloc[-1] if len(channel) else "none (holds)"
-        n = int(rows["n"].max())
-        failed = int(rows["failed"].max())
+        ends = last_days[
+            (last_days["ensemble_id"] == ensemble_id) & (last_days["scenario"] == scenario)
+        ]
+        last = ends.iloc[-1]
+        first = (last.date - pd.Timedelta(days=int(last.days) - 1)).date()
+        n, failed = int(rows["n"].max()), int(rows["failed"].max())
         extra = f", {failed} failed runs left out" if failed else ""
-        typer.echo(f"  {scenario} ({ensemble_id}, n = {n}{extra}): " + "; ".join(cells))
-        typer.echo(f"      main channel of fall: {main}")
+        typer.echo(
+            f"  {scenario} (ensemble {ensemble_id}, {n} runs{extra}, "
+            f"{first} to {last.date.date()}, {int(last.days)} days):"
+        )
+        for row in rows.itertuples():
+            by = f"within {row.years} y (by {row.date.date()})"
+            if row.observed:
+                typer.echo(f"      {by}: {share(row)}")
+            else:
+                typer.echo(f"      {by}: not known, the runs end on {last.date.date()}")
+        if pd.isna(last.years):
+            typer.echo(f"      by the runs' last day ({last.date.date()}): {share(last)}")
+        main = last.main_channel
+        typer.echo(
+            "      main channel of the falls by the last day: "
+            + (str(main) if isinstance(main, str) else "none, no run fell")
+        )
+    mc = [e for e in dict.fromkeys(table["ensemble_id"]) if designs.get(e, "mc") == "mc"]
+    if mc:
+        typer.echo(
+            "  The runs of each scenario share one parameter point and differ only by their "
+            "seeds: the share and its interval measure chance alone, not whether the "
+            "parameters are right."
+        )
+    if len(mc) < table["ensemble_id"].nunique():
+        typer.echo(
+            "  Runs of a design (lhs, sobol, morris) span the varied parameters' ranges: "
+            "their share mixes chance with those ranges, weighted as the design samples them."
+        )

@@ -47,15 +47,18 @@ def show_command(
         typer.echo(f"  {row.path} = {_show_value(row.value)} {row.unit}".rstrip())
         typer.echo(f"      allowed {row.allowed}{plausible}")
         typer.echo(f"      source: {row.source}")
-    for event in getattr(resolved, "events", ()):
+    for index, event in enumerate(getattr(resolved, "events", ())):
         if section != "events":
             section = "events"
-            typer.echo("\n[events]")
+            typer.echo(
+                "\n[events]  (--set/--vary address one as events.NAME.value or events.N.value)"
+            )
         span = f" to {event.until}" if event.until else ""
         weekday = f", weekday {event.weekday}" if event.weekday is not None else ""
         typer.echo(
             f"  {event.date}{span}{weekday}: {event.variable} = {event.value:g} ({event.name})"
         )
+        typer.echo(f"      address: events.{event.name}.value or events.{index}.value")
         typer.echo(f"      source: {event.source}")
 
 

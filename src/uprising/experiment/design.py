@@ -3,7 +3,7 @@
     vary = [parse_vary("legitimacy.initial=0.5:0.7"), parse_vary("media.reach=0.1:0.3")]
     points = make_design("lhs", vary, runs=64, seed=1)    # 64 x 2 array of values
 
-Four designs, after the ``--design`` option of ``uprising ensemble``:
+Five designs, after the ``--design`` option of ``uprising ensemble``:
 
 - ``mc``: Monte Carlo over seeds only: ``runs`` points with no varied parameter (an
   array of shape ``(runs, 0)``); every run uses the scenario's own values and differs
@@ -15,6 +15,11 @@ Four designs, after the ``--design`` option of ``uprising ensemble``:
   for D varied parameters. Its balance properties need ``runs`` to be a power of 2.
 - ``morris``: ``runs`` Morris trajectories on a 4-level grid
   (`SALib.sample.morris.sample`): ``runs * (D + 1)`` points.
+- ``grid``: the full factorial of ``--vary name=low:high:K`` (K evenly spaced values from
+  low to high, both included), every combination repeated ``runs`` times with distinct
+  seeds (the habit of NetLogo's BehaviorSpace and Mesa's ``batch_run``): ``runs * K1 *
+  K2 * ...`` points, the repetitions of a combination next to each other, the last
+  parameter varying fastest.
 
 The rows are analysed with SALib in the same order (``SALib.analyze.sobol.analyze`` or
 ``SALib.analyze.morris.analyze`` with `salib_problem`), design point by design point.
@@ -25,6 +30,7 @@ integer (`point_overrides`), and the run records the value it used.
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from collections.abc import Sequence
@@ -34,7 +40,7 @@ import numpy as np
 
 from uprising.errors import UprisingError
 
-DESIGNS = ("mc", "lhs", "sobol", "morris")
+DESIGNS = ("mc", "lhs", "sobol", "morris", "grid")
 """The designs `make_design` knows, in the order of the ``--design`` help."""
 
 MORRIS_LEVELS = 4
@@ -51,17 +57,25 @@ class Vary(NamedTuple):
     name: str
     low: float
     high: float
+    levels: int = 0
+    """Values of the ``grid`` design (0: not given, the other designs)."""
 
     def spec(self) -> str:
-        """The parameter as ``name=low:high`` (the ``--vary`` syntax)."""
-        return f"{self.name}={self.low!r}:{self.high!r}"
+        """The parameter as ``name=low:high`` or ``name=low:high:K`` (``--vary``)."""
+        levels = f":{self.levels}" if self.levels else ""
+        return f"{self.name}={self.low!r}:{self.high!r}{levels}"
+
+    def identity(self) -> list[Any]:
+        """``[name, low, high]``, with ``levels`` appended when given (the ensemble id)."""
+        return [self.name, self.low, self.high] + ([self.levels] if self.levels else [])
 
 
 def parse_vary(text: str) -> Vary:
-    """Parse a ``--vary`` option, ``name=low:high``.
+    """Parse a ``--vary`` option, ``name=low:high`` or, for the grid, ``name=low:high:K``.
 
     Args:
-        text: e.g. ``"legitimacy.initial=0.5:0.7"`` or ``"regime.elite_size=100:300"``.
+        text: e.g. ``"legitimacy.initial=0.5:0.7"``, ``"regime.elite_size=100:300"`` or
+            ``"events.Russia defeated.value=0.2:0.6:5"`` (5 grid values).
 
     Returns:
         The parsed `Vary`. Whether ``name`` exists in a scenario is checked when the
@@ -74,6 +88,7 @@ def parse_vary(text: str) -> Vary:
     name, sep, bounds = text.partition("=")
     name = name.strip()
     low_text, colon, high_text = bounds.partition(":")
+    high_text, _, levels_text = high_text.partition(":")
     example = "e.g. --vary legitimacy.initial=0.5:0.7"
     if not sep or not colon or not name or any(not part for part in name.split(".")):
         raise EnsembleError(f"--vary {text}: expected name=low:high, {example}")
@@ -91,21 +106,30 @@ def parse_vary(text: str) -> Vary:
     low, high = values
     if low >= high:
         raise EnsembleError(f"--vary {text}: low ({low:g}) must be below high ({high:g})")
-    return Vary(name, low, high)
+    levels = 0
+    if levels_text.strip():
+        if not levels_text.strip().isdigit() or int(levels_text) < 2:
+            raise EnsembleError(f"--vary {text}: K in name=low:high:K must be an integer >= 2")
+        levels = int(levels_text)
+    return Vary(name, low, high, levels)
 
 
-def design_size(kind: str, runs: int, dimensions: int) -> int:
+def design_size(kind: str, runs: int, dimensions: int, levels: Sequence[int] = ()) -> int:
     """Number of design points (runs per scenario) of a design.
 
     Args:
         kind: One of `DESIGNS`.
         runs: The ``--runs`` value N.
         dimensions: Number of varied parameters D.
+        levels: The grid's values per parameter (``grid`` only).
 
     Returns:
-        N for ``mc`` and ``lhs``, N (D + 2) for ``sobol``, N (D + 1) for ``morris``.
+        N for ``mc`` and ``lhs``, N (D + 2) for ``sobol``, N (D + 1) for ``morris``,
+        N K1 K2 ... for ``grid``.
     """
-    _check(kind, runs, dimensions)
+    _check(kind, runs, dimensions, levels)
+    if kind == "grid":
+        return runs * math.prod(levels)
     if kind == "sobol":
         return runs * (dimensions + 2)
     if kind == "morris":
@@ -144,7 +168,7 @@ def make_design(
             missing for the other designs, or a bad range.
     """
     items = [Vary(*item) for item in vary]
-    _check(kind, runs, len(items))
+    _check(kind, runs, len(items), [item.levels for item in items])
     for item in items:
         if not (math.isfinite(item.low) and math.isfinite(item.high) and item.low < item.high):
             raise EnsembleError(f"--vary {item.spec()}: low must be below high, both finite")
@@ -153,7 +177,11 @@ def make_design(
         return np.empty((runs, 0), dtype=np.float64)
     low = np.array([item.low for item in items])
     high = np.array([item.high for item in items])
-    if kind == "lhs":
+    if kind == "grid":
+        axes = [np.linspace(item.low, item.high, item.levels) for item in items]
+        combinations = np.array(list(itertools.product(*axes)), dtype=np.float64)
+        points = np.repeat(combinations, runs, axis=0)
+    elif kind == "lhs":
         from scipy.stats import qmc
 
         try:
@@ -173,7 +201,7 @@ def make_design(
 
         points = morris.sample(salib_problem(items), runs, num_levels=MORRIS_LEVELS, seed=seed)
     points = np.clip(np.asarray(points, dtype=np.float64), low, high)
-    expected = design_size(kind, runs, dims)
+    expected = design_size(kind, runs, dims, [item.levels for item in items])
     if points.shape != (expected, dims):  # pragma: no cover - a change in SALib
         raise RuntimeError(f"{kind} design has shape {points.shape}, expected {(expected, dims)}")
     return points
@@ -204,7 +232,7 @@ MAX_RUNS = 100_000
 scenario in memory, about 30 kB each for a varied design, so 100,000 runs take ~3 GB."""
 
 
-def _check(kind: str, runs: int, dimensions: int) -> None:
+def _check(kind: str, runs: int, dimensions: int, levels: Sequence[int] = ()) -> None:
     if kind not in DESIGNS:
         raise EnsembleError(f"--design {kind}: unknown design; use one of {', '.join(DESIGNS)}")
     if isinstance(runs, bool) or not isinstance(runs, int | np.integer) or runs < 1:
@@ -217,3 +245,10 @@ def _check(kind: str, runs: int, dimensions: int) -> None:
         )
     if kind != "mc" and not dimensions:
         raise EnsembleError(f"--design {kind} needs at least one --vary name=low:high")
+    if kind == "grid" and (len(levels) != dimensions or not all(k >= 2 for k in levels)):
+        raise EnsembleError(
+            "--design grid needs the number of values of each parameter: "
+            "--vary name=low:high:K, e.g. --vary legitimacy.initial=0.5:0.7:5"
+        )
+    if kind != "grid" and any(levels):
+        raise EnsembleError(f"--design {kind}: name=low:high:K (grid values) is for --design grid")

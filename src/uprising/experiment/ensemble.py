@@ -80,7 +80,9 @@ class Plan:
         ensemble: The row of the store's ``ensembles`` table: ``ensemble_id``,
             ``command`` (an ``uprising ensemble`` command that gives
             this ensemble), ``scenarios`` (per scenario: ``name``, ``source``,
-            ``scenario_hash``, ``scale``, ``days``, ``points``), ``design``, ``vary``
+            ``scenario_hash``, ``scale``, ``days``, ``points`` and ``toml``, the full text
+            of the scenario as resolved, which `uprising.experiment.rerun` plans
+            again from), ``design``, ``vary``
             (``[{"name", "low", "high"}]``), ``runs`` (N), ``seed``, ``scale`` and
             ``days`` (None when the scenarios differ), ``total`` and ``code_version``.
         tasks: One `RunTask` per run, in the order of k (``shard_dir`` is filled in by
@@ -257,12 +259,12 @@ def plan_ensemble(
             for _, _, digest, run_scale, run_days, _ in resolved
         ],
         "design": design,
-        "vary": [[item.name, item.low, item.high] for item in items],
+        "vary": [item.identity() for item in items],
         "runs": int(runs),
         "seed": int(seed),
     }
     eid = ensemble_id(identity)
-    n_points = design_size(design, runs, len(items))
+    n_points = design_size(design, runs, len(items), [item.levels for item in items])
     total = n_points * len(resolved)
     if total > MAX_RUNS:
         raise EnsembleError(
@@ -314,11 +316,16 @@ def plan_ensemble(
                 "scale": run_scale,
                 "days": run_days,
                 "points": n_points,
+                "toml": dumps_scenario(scenario),
             }
             for source, scenario, digest, run_scale, run_days, _ in resolved
         ],
         "design": design,
-        "vary": [{"name": item.name, "low": item.low, "high": item.high} for item in items],
+        "vary": [
+            {"name": item.name, "low": item.low, "high": item.high}
+            | ({"levels": item.levels} if item.levels else {})
+            for item in items
+        ],
         "runs": int(runs),
         "seed": int(seed),
         "scale": scales.pop() if len(scales) == 1 else None,
@@ -504,12 +511,14 @@ def _integer_fields(scenario: Any, items: Sequence[Vary], source: str) -> list[b
 
 
 def _lookup(data: Any, path: Sequence[str]) -> Any:
+    from uprising.scenarios.overrides import entry_index
+
     node = data
     for key in path:
         if isinstance(node, dict) and key in node:
             node = node[key]
-        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
-            node = node[int(key)]
+        elif isinstance(node, list) and (index := entry_index(node, key)) is not None:
+            node = node[index]
         else:
             return None
     return node

@@ -14,8 +14,11 @@ and an interrupt has little to cancel.
   (`concurrent.futures.ProcessPoolExecutor`, ``spawn`` start method); with one worker the
   runs execute in this process. Workers ignore Ctrl-C: the coordinator handles it. Each
   worker watches its coordinator and exits within `PARENT_POLL_SECONDS` when it is gone
-  (killed, even with SIGKILL), so no worker outlives the ensemble.
-- `DaskExecutor` (``--scheduler tcp://HOST:PORT``): the workers of a running Dask
+  (killed, even with SIGKILL), so no worker outlives the ensemble. Workers do not import
+  the main script that started them, so a plain script without an
+  ``if __name__ == "__main__":`` guard works as a notebook does.
+- `DaskExecutor` (``--scheduler tcp://HOST:PORT``, needs the ``cluster`` extra:
+  ``pip install 'uprising[cluster]'``): the workers of a running Dask
   cluster (they need this package installed and the store's folder on a shared file
   system, at the same path), or, without an address, a `distributed.LocalCluster` of K
   single-threaded worker processes listening on loopback only. When the cluster has had
@@ -31,14 +34,16 @@ what finished and resume later.
 from __future__ import annotations
 
 import logging
+import multiprocessing.context
 import os
 import signal
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from itertools import islice
-from multiprocessing import get_context
 from threading import Thread
 from typing import Any, Protocol, TypeVar
 
@@ -144,7 +149,7 @@ class LocalExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
-                mp_context=get_context("spawn"),
+                mp_context=_ScriptSafeSpawn(),
                 initializer=_init_worker,
                 initargs=(os.getpid(),),
             )
@@ -164,6 +169,45 @@ class LocalExecutor:
                 process.terminate()
         for process in processes:
             process.join(timeout=10)
+
+
+@contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Hide the ``__main__`` module's file and spec while a worker process is spawned.
+
+    A spawned process imports the parent's main script again (as ``__mp_main__``) unless
+    it cannot find it; a script that starts an ensemble at module level, without an
+    ``if __name__ == "__main__":`` guard, would then start the ensemble again in every
+    worker and the pool would break. The workers need nothing from the script (a task
+    carries its scenario as text and `run_one` lives in this package), so they are
+    started as from a notebook, which has no main file.
+    """
+    main = sys.modules.get("__main__")
+    saved = {name: getattr(main, name) for name in ("__file__", "__spec__") if hasattr(main, name)}
+    try:
+        if main is not None:
+            main.__spec__ = None
+            if hasattr(main, "__file__"):
+                del main.__file__
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(main, name, value)
+
+
+class _ScriptSafeProcess(multiprocessing.context.SpawnProcess):
+    """A spawned process that does not import the parent's main script."""
+
+    def start(self) -> None:
+        """Start the process with the main module hidden (`_main_module_hidden`)."""
+        with _main_module_hidden():
+            super().start()
+
+
+class _ScriptSafeSpawn(multiprocessing.context.SpawnContext):
+    """The ``spawn`` start method with `_ScriptSafeProcess` processes."""
+
+    Process = _ScriptSafeProcess
 
 
 def _check_workers(workers: int) -> None:
@@ -219,7 +263,13 @@ class DaskExecutor:
         timeout: float = 30,
         no_worker_timeout: float = NO_WORKER_SECONDS,
     ) -> None:
-        from distributed import Client, LocalCluster
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise EnsembleError(
+                "--scheduler needs Dask, an optional extra: pip install 'uprising[cluster]' "
+                "(local runs need no Dask: leave --scheduler out)"
+            ) from None
 
         self.address = address
         self.no_worker_timeout = float(no_worker_timeout)

@@ -244,3 +244,26 @@ def _single_thread() -> Iterator[None]:
         yield
     finally:
         numba.set_num_threads(before)
+
+
+def compile_kernels(task: RunTask) -> float:
+    """Compile the model's kernels in this process by a two-day run of ``task``'s scenario.
+
+    The kernels are Numba functions cached on disk (``cache=True``), so worker processes
+    started afterwards load the compiled code instead of each compiling it again at the
+    same time. Nothing is written but Numba's cache.
+
+    Args:
+        task: Any task of the ensemble (its scenario decides which kernels run).
+
+    Returns:
+        Seconds taken (a few when the cache is already warm).
+    """
+    from uprising.runs import run_scenario
+    from uprising.scenarios import loads_scenario
+
+    clock = time.perf_counter()
+    scenario = loads_scenario(task.scenario_toml, source=f"{task.scenario_name} (compile)")
+    with _single_thread():
+        run_scenario(scenario, seed=task.seed, scale=min(task.scale, 0.001), steps=2)
+    return time.perf_counter() - clock

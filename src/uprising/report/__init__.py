@@ -4,6 +4,7 @@
   figures inline and as PNG files (``uprising report`` on the command line): gathers the
   analyses (`uprising.analysis`) and figures, writes the files.
 - `selection`: which ensembles and runs a report covers, grouped per scenario.
+- `assumptions`: each scenario's description and events, and what differs between scenarios.
 - `rebuild`: the scenario the runs used, rebuilt and checked against the recorded hash.
 - `html`: the page's sections as data, rendered by the Jinja2 templates.
 - `format`: escaping and the text of numbers, dates and versions.
@@ -14,6 +15,7 @@
   ``uprising sensitivity`` and ``uprising discover``.
 - `comparison`: `comparison_figure`, the forest plot of a comparison of runs with the
   calibration table (`uprising.analysis.compare`, ``uprising compare``).
+- `run_plot`: one run at a glance (``uprising plot``): its key series and regions.
 - `templates/`: ``report.html.j2``, ``macros.html.j2`` and ``style.css`` (package data).
 """
 

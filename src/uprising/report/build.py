@@ -146,7 +146,13 @@ def write_report(
         splits[group.label] = channel_split(*key, allow_failed=allow)
         for column in figures.FAN_COLUMNS:
             try:
-                fans[column][group.label] = fan_chart(*key, column, allow_failed=allow)
+                fans[column][group.label] = fan_chart(
+                    *key,
+                    column,
+                    allow_failed=allow,
+                    holding=True,
+                    window=figures.FAN_WINDOWS[column],
+                )
             except UprisingError as exc:
                 if "no series column" not in str(exc):
                     raise

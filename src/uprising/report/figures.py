@@ -9,8 +9,10 @@ state is kept and the interactive backend is never touched; `png_bytes` renders 
   its 95 % band, one curve per scenario on one axes (from `fall_probability`).
 - `channel_figure`: how the runs end, as stacked bars per scenario (from `channel_split`).
 - `fan_figure`: the median, the 50 % and the 90 % bands of one series across the runs,
-  one panel per scenario side by side (from `fan_chart`). `FAN_COLUMNS` lists the series
-  a report shows, with their labels and units.
+  one panel per scenario side by side (from `fan_chart`), over the runs still going
+  (their count as a dashed line on the right axis), with axes from 0 (0 to 1 for a
+  share). `FAN_COLUMNS` lists the series a report shows, with their labels and units,
+  and `FAN_WINDOWS` the flows shown as 30-day sums.
 """
 
 from __future__ import annotations
@@ -38,11 +40,27 @@ FAN_SERIES = (
 )
 """Belarus series shown as fan charts, in report order."""
 
-FAN_COLUMNS: dict[str, tuple[str, str]] = {
-    name: (series_column("belarus", name).title, series_column("belarus", name).unit)
-    for name in FAN_SERIES
+FLOW_WINDOW = 30
+"""Days summed per point of a flow's fan chart (a daily count at a small scale comes in
+steps of 1 / scale national persons; a 30-day sum is smoother and reads as a rate)."""
+
+
+def _fan_column(name: str) -> tuple[str, str]:
+    column = series_column("belarus", name)
+    if column.kind == "flow":
+        unit = column.unit.replace("per day", f"per {FLOW_WINDOW} days")
+        return f"{column.title}, {FLOW_WINDOW}-day sum", unit
+    return column.title, column.unit
+
+
+FAN_COLUMNS: dict[str, tuple[str, str]] = {name: _fan_column(name) for name in FAN_SERIES}
+"""Series shown as fan charts: column -> (title, unit), from `uprising.outputs` (flows as
+`FLOW_WINDOW`-day sums)."""
+
+FAN_WINDOWS: dict[str, int] = {
+    name: FLOW_WINDOW if series_column("belarus", name).kind == "flow" else 1 for name in FAN_SERIES
 }
-"""Series shown as fan charts: column -> (title, unit), from `uprising.outputs`."""
+"""Days of the rolling sum of each fan chart's series (`fan_chart`'s ``window``)."""
 
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 """Quantiles a fan chart needs: the 90 % band, the 50 % band and the median."""
@@ -236,13 +254,25 @@ def fan_figure(
         axes.fill_between(dates, values(0.05), values(0.95), color=colour, alpha=0.18, lw=0)
         axes.fill_between(dates, values(0.25), values(0.75), color=colour, alpha=0.38, lw=0)
         axes.plot(dates, values(0.5), color=colour, lw=1.6)
+        if "n" in frame and len(frame):
+            going = axes.twinx()
+            going.step(dates, frame["n"].to_numpy(), where="post", color="#555555", lw=0.9,
+                       ls="--")  # fmt: skip
+            going.set_ylim(0, max(1, int(frame["n"].max())) * 1.05)
+            going.tick_params(axis="y", labelsize="small", colors="#555555")
+            if index % ncols == ncols - 1 or index == count - 1:
+                going.set_ylabel("runs still going (dashed)", color="#555555")
+        if unit.split(" ")[0] == "1":  # a share or an index on [0, 1]: its whole range
+            axes.set_ylim(0, 1)
+        else:
+            axes.set_ylim(bottom=0)
         axes.set_title(label, fontsize="medium")
         axes.grid(True, alpha=0.3)
         for tick in axes.get_xticklabels():
             tick.set_rotation(30)
             tick.set_horizontalalignment("right")
         if index % ncols == 0:
-            axes.set_ylabel(unit)
+            axes.set_ylabel("share, 0 to 1" if unit == "1" else unit)
     for index in range(len(fans), nrows * ncols):
         grid[index // ncols][index % ncols].set_visible(False)
     figure.suptitle(f"{title}: median, 50 % and 90 % of the runs")

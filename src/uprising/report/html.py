@@ -21,6 +21,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from uprising.analysis.seeds import SEED_RULE, check_seeds
+from uprising.report.assumptions import assumptions, differences
 from uprising.report.format import (
     code,
     day,
@@ -30,6 +31,7 @@ from uprising.report.format import (
     num,
     or_dash,
     pct,
+    pct_of,
     present,
     strong,
     value_text,
@@ -114,6 +116,7 @@ def render_page(
         "figures": [_figure(figure) for figure in figures],
         "missing_columns": missing_columns,
         "parameters": [_parameters(group, rebuilt[group.label]) for group in groups],
+        "differences": differences({g.label: rebuilt[g.label].scenario for g in groups}),
         "seeds": _seeds(ensembles, runs, groups, rebuilt),
         "code": _code(ensembles, runs),
         "failed": _failed(runs),
@@ -203,10 +206,10 @@ def _outcomes(outcomes: pd.DataFrame, groups: Sequence[Group], level: float) -> 
             labels[(row["ensemble_id"], row["scenario"])],
             horizon,
             pd.Timestamp(row["date"]).date().isoformat(),
-            pct(row["p"]),
-            f"{pct(row['low'])} to {pct(row['high'])}",
+            pct_of(row["p"], int(row["n"])),
+            f"{pct_of(row['low'], int(row['n']))} to {pct_of(row['high'], int(row['n']))}",
             f"{int(row['fallen'])} of {int(row['n'])}",
-            row["main_channel"] or "-",
+            row["main_channel"] if present(row["main_channel"]) else "none fell",
         ]
         if any_failed:
             failed = int(row["failed"])
@@ -249,6 +252,7 @@ def _parameters(group: Group, rebuilt: Rebuilt) -> dict[str, Any]:
         ],
         "rows": None,
         "classes": [],
+        "assumptions": assumptions(rebuilt.scenario),
     }
     if rebuilt.scenario is None:
         return found
@@ -344,6 +348,12 @@ def _seed_check(root: Any, runs: pd.DataFrame) -> Any:
 
 def _command(run: Mapping[str, Any], source: str | None) -> str:
     """The ``uprising run`` command that reproduces a run (``source``: its scenario file)."""
+    from uprising.report.rebuild import STORED
+
+    if source == STORED:  # no file to name: rebuild it from the store
+        return shlex.join(["uprising", "rerun", "--ensemble", str(run["ensemble_id"])]) + (
+            f" --run {shlex.quote(str(run['run_id']))} --store STORE"
+        )
     parameters = json_value(run.get("parameters")) or {}
     scenario = source or str(run["scenario"])
     parts = ["uprising", "run", scenario, "--seed", str(int(run["seed"]))]

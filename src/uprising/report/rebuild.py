@@ -12,7 +12,7 @@ from uprising.errors import UprisingError
 from uprising.report.format import first, json_value, present
 from uprising.report.selection import Group
 
-__all__ = ["Rebuilt", "rebuild", "scenario_sources", "varied"]
+__all__ = ["STORED", "Rebuilt", "rebuild", "scenario_sources", "stored_text", "varied"]
 
 
 class Rebuilt(NamedTuple):
@@ -41,15 +41,25 @@ class Rebuilt(NamedTuple):
 def rebuild(group: Group, ensemble: Mapping[str, Any]) -> Rebuilt:
     """The scenario the runs used (design point aside), and how it was found.
 
-    Candidates are the scenarios named in the ensemble's definition and the recorded
-    scenario name; the first whose `scenario_hash` equals the recorded hash wins. A
-    scenario that loads but whose hash differs is shown with a warning.
+    The scenario's text stored with the ensemble comes first (`stored_text`); then the
+    scenarios named in the ensemble's definition and the recorded scenario name; the
+    first whose `scenario_hash` equals the recorded hash wins. A scenario that loads but
+    whose hash differs is shown with a warning.
     """
-    from uprising.scenarios import apply_overrides, load_scenario, scenario_hash
+    from uprising.scenarios import apply_overrides, load_scenario, loads_scenario, scenario_hash
 
     recorded = first(group.runs["scenario_hash"])
     candidates = [*scenario_sources(ensemble), group.scenario]
     found: Rebuilt | None = None
+    text = stored_text(ensemble, group.scenario)
+    if text is not None:
+        try:
+            scenario = loads_scenario(text, source=f"{group.scenario} (stored)")
+        except UprisingError:
+            scenario = None
+        if scenario is not None and scenario_hash(scenario) == recorded:
+            found = Rebuilt(scenario, "match", STORED, recorded[:16], recorded[:16])
+            candidates = []
     for source in dict.fromkeys(candidates):
         try:
             scenario = load_scenario(source)
@@ -76,6 +86,22 @@ def rebuild(group: Group, ensemble: Mapping[str, Any]) -> Rebuilt:
         return found._replace(scenario=apply_overrides(found.scenario, overrides))
     except UprisingError as exc:
         return found._replace(note=str(exc))
+
+
+STORED = "the text stored with the ensemble"
+"""`Rebuilt.source` of a scenario rebuilt from the store's own copy of its text."""
+
+
+def stored_text(ensemble: Mapping[str, Any], scenario: str) -> str | None:
+    """The TOML text of ``scenario`` kept in the ensemble's definition, if there is one."""
+    definition = json_value(ensemble.get("definition"))
+    if not isinstance(definition, Mapping):
+        return None
+    for entry in definition.get("scenarios") or []:
+        if isinstance(entry, Mapping) and entry.get("name") == scenario:
+            text = entry.get("toml")
+            return text if isinstance(text, str) else None
+    return None
 
 
 def scenario_sources(ensemble: Mapping[str, Any]) -> list[str]:

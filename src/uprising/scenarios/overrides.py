@@ -5,6 +5,7 @@
 - `with_run(scenario, seed=..., steps=...)`: the seed and the length (``run.steps`` or
   ``run.days``, after the family) replaced.
 - `parse_value`: the value of a ``name=value`` override.
+- `entry_index`: which entry of a list (``events``) a path part names, by number or name.
 
 Every failure raises `ScenarioError` naming the override and the field.
 """
@@ -24,7 +25,7 @@ from uprising.scenarios.families import family_of
 from uprising.scenarios.messages import describe_error
 from uprising.scenarios.schema import Scenario
 
-__all__ = ["apply_overrides", "parse_value", "with_run"]
+__all__ = ["apply_overrides", "entry_index", "parse_value", "with_run"]
 
 _S = TypeVar("_S", Scenario, BelarusScenario)
 
@@ -61,8 +62,9 @@ def apply_overrides(scenario: _S, overrides: Sequence[str], *, source: str | Non
         overrides: Strings such as ``"grid.width=200"``, ``"rules.ratio_rule=literal"``,
             ``"jail.max_term=infinite"``, ``"run.scale=0.02"``, ``"run.start=2020-09-01"``
             or ``"timeline.0.value=0.5"`` / ``"events.0.value=0.5"`` (a number indexes a
-            ``[[timeline]]`` or, in date order, an ``[[events]]`` entry). Values are
-            parsed by `parse_value`.
+            ``[[timeline]]`` or, in date order, an ``[[events]]`` entry; an event may also
+            be named: ``"events.Russia defeated.value=0.5"``). Values are parsed by
+            `parse_value`.
         source: Name used in error messages; default the scenario's name.
 
     Returns:
@@ -145,17 +147,35 @@ def with_run(scenario: _S, *, seed: int | None = None, steps: int | None = None)
     return result
 
 
+def entry_index(entries: Sequence[Any], key: str) -> int | None:
+    """The index of the list entry ``key`` names: its number, or its ``name`` field.
+
+    ``events.3.value`` and ``events.Russia defeated.value`` both address an event; a
+    number counts from 0 in the list's order (events in date order). None when no entry
+    matches.
+    """
+    if key.isdigit():
+        return int(key) if int(key) < len(entries) else None
+    for index, entry in enumerate(entries):
+        if isinstance(entry, dict) and str(entry.get("name", "")).strip() == key:
+            return index
+    return None
+
+
 def _assign(data: dict[str, Any], path: tuple[str, ...], value: Any, context: str) -> None:
     node: Any = data
     for depth, key in enumerate(path):
         last = depth == len(path) - 1
         where = ".".join(path[: depth + 1])
         if isinstance(node, list):
-            if not key.isdigit() or int(key) >= len(node):
+            index = entry_index(node, key)
+            if index is None:
+                names = [str(e["name"]) for e in node if isinstance(e, dict) and "name" in e]
+                named = f"; by name: {', '.join(names)}" if names else ""
                 raise ScenarioError(
-                    f"{context}: {where}: no such entry (there are {len(node)}, numbered from 0)"
+                    f"{context}: {where}: no such entry (there are {len(node)}, numbered "
+                    f"from 0{named})"
                 )
-            index = int(key)
             if last:
                 node[index] = value
             else:
