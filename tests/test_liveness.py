@@ -102,6 +102,8 @@ CONTEXT: dict[str, tuple[str, ...]] = {
     "mechanisms.targeted_repression": ("repression.retroactive_rate=0.005",),
     # ... and 2 % of a region's few dozen cops rounds to no redeployment
     "mechanisms.redeployment": ("security.redeploy_share=0.1",),
+    # a call's assurance is a floor on the peer-pressure factor, off while peer pressure is
+    "media.call_assurance": ("population.peer_pressure_count=6",),
 }
 """Overrides applied to both runs of a parameter's case, so that its mechanism acts
 (each at the end of the parameter's plausible range)."""

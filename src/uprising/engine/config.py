@@ -123,6 +123,7 @@ class Modifiers:
     opponent_legitimacy: float = 0.0  # L as seen by convinced opponents (negative hardship)
     media_actives: int = 0  # actives every citizen is told of, added to those it sees
     peer_count: float = 0.0  # others seen for full peer pressure on G; 0: no peer pressure
+    peer_floor: float = 0.0  # least peer-pressure factor on G, [0, 1] (a call heard)
     media_weight: float = 0.0  # weight of the national cop-to-active ratio in P, [0, 1]
     national_ratio: float = 0.0  # the national cop-to-active ratio the media shows
     penalty_weight: float = 1.0  # multiplies the net risk R P (expected cost of arrest)

@@ -90,6 +90,7 @@ FPARAM = vector_layout(
     "arrest_rate",
     "criminal_share",
     "peer_count",
+    "peer_floor",
     "media_weight",
     "national_ratio",
     "p_table",  # then P(q) = 1 - exp(-k q) for integer ratios q = 0..P_TABLE_SIZE - 1
@@ -442,9 +443,11 @@ def _decide(hardship, risk, cops_seen, actives_seen, masks, c, where, was_active
     `Modifiers` extend it, each a no-op at its default: a convinced opponent (negative
     H) sees its own L; G is scaled by the economy; actives reported by the media join
     the count; G is weighted by peer pressure min(1, others seen / count) (Chenoweth,
-    Hocking & Marks 2022, rule 5); the ratio C/A is blended with the national one by
-    the media's weight (Lemos et al.'s "news impact"); R P is weighted by the expected
-    cost of an arrest (ibid., rule 2).
+    Hocking & Marks 2022, rule 5), never below the day's floor (a call heard: the
+    assurance that others will come, Schelling 1960, ch. 3; Lohmann 1994); the ratio
+    C/A is blended with the national one by the media's weight (Lemos et al.'s "news
+    impact"); R P is weighted by the expected cost of an arrest (Chenoweth, Hocking &
+    Marks 2022, rule 2).
     """
     threshold = fparams[FPARAM.threshold]
     g = grievance(
@@ -460,7 +463,7 @@ def _decide(hardship, risk, cops_seen, actives_seen, masks, c, where, was_active
     others = field_at(actives_seen, where, masks) - was_active + iparams[IPARAM.media_actives]
     peer_count = fparams[FPARAM.peer_count]
     if peer_count > 0:
-        g *= min(1.0, others / peer_count)
+        g *= max(fparams[FPARAM.peer_floor], min(1.0, others / peer_count))
         if g <= threshold:
             return False
     a = 1 + others

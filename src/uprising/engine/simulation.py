@@ -256,6 +256,7 @@ class Simulation:
             arrest_rate=m.arrest_rate,
             criminal_share=m.criminal_share,
             peer_count=m.peer_count,
+            peer_floor=m.peer_floor,
             media_weight=m.media_weight,
             national_ratio=m.national_ratio,
         )

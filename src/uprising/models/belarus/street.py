@@ -42,7 +42,10 @@ class StreetPhases:
         - every citizen weighs the national cop-to-active ratio (of the expected crowd)
           by media.national_weight in its arrest probability, the local ratio by the rest
           (state and opposition media alike: the weight does not depend on reach);
-        - peer pressure (Chenoweth, Hocking & Marks 2022, PLoS ONE 17(7));
+        - peer pressure (Chenoweth, Hocking & Marks 2022, PLoS ONE 17(7)), on a called
+          day never below strength x media.call_assurance: the call is a focal point
+          that assures each citizen that others will come (Schelling 1960, ch. 3;
+          Lohmann 1994), so a called march can draw a crowd from an empty street;
         - the expected cost of arrest from the expected term (ibid., rule 2);
         - the day's arrest rate and criminal share, scaled by the repression level.
         """
@@ -68,6 +71,8 @@ class StreetPhases:
         m.media_weight = s.media.national_weight if on.national_picture else 0.0
         m.national_ratio = self._cops_now() / max(1.0, share * citizens)
         m.peer_count = s.population.peer_pressure_count
+        called = drv["protest_call"] if on.media else 0.0
+        m.peer_floor = min(1.0, called * s.media.call_assurance)
         rep = s.repression
         criminal = min(1.0, rep.criminal_share * self.repression) if on.two_tier_repression else 0.0
         admin_mean = 0.5 * (rep.admin_term_min_days + rep.admin_term_max_days)

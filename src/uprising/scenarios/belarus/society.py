@@ -119,6 +119,25 @@ class Media(_Section):
         ge=0,
         le=1,
     )
+    call_assurance: float = param(
+        1.0,
+        unit="1 (least peer-pressure factor per unit of call strength)",
+        source=HAND_SET
+        + "; "
+        + (
+            "a call names a time and place, a focal point that assures each citizen that "
+            "others will come (Schelling 1960, The Strategy of Conflict, ch. 3, focal "
+            "points; Lohmann 1994, World Politics 47(1), the Leipzig Monday demonstrations "
+            "as a recurring focal date; Kuran 1991, World Politics 44(1), revolutionary "
+            "thresholds): on a called day peer pressure is at least strength x "
+            "call_assurance"
+        ),
+        description="On a called day, the least peer-pressure factor on grievance, per "
+        "unit of the call's strength; 0: a call gives no assurance (only the crowd seen)",
+        plausible="0 to 1",
+        ge=0,
+        le=1,
+    )
     national_weight: float = param(
         0.5,
         unit="1",
