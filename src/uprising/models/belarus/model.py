@@ -56,7 +56,7 @@ class BelarusModel(RegimePhases, StreetPhases, ProsecutionPhase, Observation):
             s, self.scale, population_seed, engine_seed
         )
         lay, sim, rep = self.layout, self.sim, s.repression
-        # the criminal pipeline's own stream: the sixth child, after the first five
+        # the criminal pipeline's own stream: the child spawned after the others
         self._pipeline = self.make_pipeline(root.spawn(1)[0])
         self._criminal_expected = 0.0
         self._keys = {
