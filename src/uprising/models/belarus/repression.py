@@ -56,7 +56,8 @@ class CriminalPipeline:
 
     def __init__(self, params: PipelineParams, days: int, seed: np.random.SeedSequence) -> None:
         self.params = params
-        self._rng = np.random.default_rng(seed)
+        # a stream per day, keyed by (key, day): no generator state to carry in a checkpoint
+        self._key = int(seed.generate_state(1, dtype=np.uint64)[0])
         self._held_delta = np.zeros(days + 1, dtype=np.int64)
         self._recognised_delta = np.zeros(days + 1, dtype=np.int64)
         self.cases_total = 0
@@ -73,11 +74,11 @@ class CriminalPipeline:
         days, if still held then.
         """
         p = self.params
-        n = int(self._rng.poisson(max(0.0, expected)))
+        rng = np.random.default_rng((self._key, day))
+        n = int(rng.poisson(max(0.0, expected)))
         self.cases_total += n
         if n == 0:
             return 0
-        rng = self._rng
         pretrial = rng.geometric(1.0 / max(1.0, p.investigation_days), n)
         sentence = rng.integers(p.term_min_days, p.term_max_days + 1, n)
         held_for = pretrial + sentence
