@@ -219,10 +219,19 @@ def check_books(r: Run) -> None:
     np.testing.assert_array_equal(r.agents("jailed"), r.n_jailed)
     np.testing.assert_array_equal(r.agents("emigrants"), r.n_emigrated)
     assert np.all(np.diff(r.n_emigrated) >= 0)
-    # political prisoners are jailed citizens on a criminal term
-    prisoners = r.agents("political_prisoners")
-    assert np.all(prisoners <= r.agents("jailed"))
-    assert prisoners[-1] == int(m.sim.jail.tier[: m.sim.n_jailed].sum())
+    if m.scenario.mechanisms.criminal_pipeline:
+        # counted in persons: recognised <= held <= charged, charges only accumulate
+        recognised, held = s["political_prisoners"], s["criminal_defendants"]
+        charged = s["criminal_cases"]
+        for column in (recognised, held, charged):
+            np.testing.assert_array_equal(column, np.rint(column))
+        assert np.all((0 <= recognised) & (recognised <= held) & (held <= charged))
+        assert np.all(np.diff(charged) >= 0)
+    else:
+        # political prisoners are jailed citizens on a criminal term
+        prisoners = r.agents("political_prisoners")
+        assert np.all(prisoners <= r.agents("jailed"))
+        assert prisoners[-1] == int(m.sim.jail.tier[: m.sim.n_jailed].sum())
     # detentions: street arrests + retroactive and targeted arrests + saboteurs caught
     np.testing.assert_array_equal(
         r.agents("detentions"),
@@ -249,7 +258,8 @@ def check_books(r: Run) -> None:
 
 
 def test_two_tier_repression_on_makes_political_prisoners_among_the_jailed():
-    r = boosted(OFF("sabotage"))
+    # the lattice's own criminal jail is what the series shows with the pipeline off
+    r = boosted(OFF("sabotage"), OFF("criminal_pipeline"))
     check_books(r)
     prisoners, jailed = r.agents("political_prisoners"), r.agents("jailed")
     assert prisoners.max() > 0

@@ -46,6 +46,7 @@ SCRIPTS = {
     "benchmarks/dashboard.py": [
         *("--runs", "20", "--seed-runs", "2", "--days", "60", "--repeat", "1"),
     ],
+    "scripts/criminal_pipeline_check.py": ["--seeds", "1", "--scale", "0.001"],
 }
 # Scripts whose tiny runs are tested, with checks of their own outputs, in another file.
 TESTED_ELSEWHERE = {

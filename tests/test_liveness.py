@@ -184,6 +184,9 @@ INERT: dict[str, str] = {
     "seed and scale (even at fall.mobilisation_ratio 3), and no window of 1-30 days changes "
     "a fall or the optimising regime's choice (fall.mobilisation_ratio stays live through "
     "that choice)",
+    "belarus-2020:prosecution.investigation_days": "pre-trial detention is followed by a "
+    "sentence of at least criminal_term_min_days = 365, so no one charged is released "
+    "within the 150 days run: the stocks do not move (tested in tests/test_prosecution.py)",
 }
 """``scenario:parameter`` -> why moving the parameter changes no output there."""
 

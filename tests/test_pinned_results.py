@@ -58,6 +58,10 @@ PINNED: dict[str, str] = {
     "epstein-mesa:switches": "43455e1e99e154b4",
     "epstein-mesa:tick": "1f4c8a964567752b",
     "belarus-2020:cops": "a006a4510951d9b4",
+    # the criminal pipeline in persons (docs/MODEL.md B3.3.9a) adds criminal_cases and
+    # criminal_defendants and recounts political_prisoners; the street is unchanged
+    "belarus-2020:criminal_cases": "b455432dbf765492",
+    "belarus-2020:criminal_defendants": "ec8f110536174406",
     "belarus-2020:date": "20084e6385947dbf",
     "belarus-2020:day": "98e038d3a30a9917",
     "belarus-2020:defections": "f9459ca08d575a31",
@@ -80,7 +84,7 @@ PINNED: dict[str, str] = {
     "belarus-2020:participants_minsk_oblast": "80dbccf2c754f910",
     "belarus-2020:participants_mogilev_oblast": "ba7fc072a1abc392",
     "belarus-2020:participants_vitebsk_oblast": "320f76d1ab1e2b1b",
-    "belarus-2020:political_prisoners": "423742c334b5027e",
+    "belarus-2020:political_prisoners": "20e304a0d89952d7",
     "belarus-2020:protest_call": "4ac30ba282d0c2cd",
     "belarus-2020:regime_revenue": "a350e2b99252f971",
     "belarus-2020:repression": "37be5ab1af9dafc8",

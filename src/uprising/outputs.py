@@ -159,9 +159,22 @@ _BELARUS = (
         "political_prisoners",
         _PERSONS,
         "stock",
-        "citizens jailed on a criminal term",
+        "persons held in a criminal case whom Viasna has recognised (the criminal "
+        "pipeline, in persons; with it off, citizens jailed on a criminal term)",
         "Political prisoners",
         key=True,
+    ),
+    SeriesColumn(
+        "criminal_defendants",
+        _PERSONS,
+        "stock",
+        "persons held in a criminal case, before trial or serving the sentence",
+    ),
+    SeriesColumn(
+        "criminal_cases",
+        _PERSONS,
+        "stock",
+        "persons charged in a criminal case since the start (cumulative)",
     ),
     SeriesColumn("jailed", _PERSONS, "stock", "all citizens in jail, both tiers"),
     SeriesColumn(

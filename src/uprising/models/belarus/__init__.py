@@ -18,6 +18,7 @@ in the docstring of the phase that applies it):
    acts once, cops detain;
 5. `individual_mechanisms`: identification, retroactive and targeted arrests,
    emigration and sabotage (one compiled pass), and the census per region;
+   then `prosecute`: the day's criminal cases in persons and the criminal pipeline;
 6. `deploy_forces`: police surges and redeployment toward the biggest crowds;
 7. `observe`: the day's row;
 8. `check_fall`: whether the regime fell, and how;
@@ -31,6 +32,8 @@ Modules:
 - `regime_phases`: phases 1, 2, 8 and 9: legitimacy, the regime's day, the fall,
   tomorrow's policy;
 - `street`: phases 3 to 6, on the lattice, and `arrest_cost`;
+- `repression`: phase 5b, the criminal pipeline at national resolution
+  (`CriminalPipeline`, `PipelineParams`, the `ProsecutionPhase` mixin);
 - `observation`: phase 7, the day's row (columns named by `uprising.outputs`); the
   result;
 - `outcome`: `Outcome`, `BelarusResult`, `CHANNELS`;

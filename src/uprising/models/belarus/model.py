@@ -18,12 +18,13 @@ from uprising.models.belarus.initial import build_engine, identity_flags, regime
 from uprising.models.belarus.observation import Observation
 from uprising.models.belarus.outcome import BelarusResult, Outcome
 from uprising.models.belarus.regime_phases import RegimePhases
+from uprising.models.belarus.repression import ProsecutionPhase
 from uprising.models.belarus.street import StreetPhases
 from uprising.models.drivers import Drivers, build_drivers
 from uprising.scenarios.belarus import drivers as driver_table
 
 
-class BelarusModel(RegimePhases, StreetPhases, Observation):
+class BelarusModel(RegimePhases, StreetPhases, ProsecutionPhase, Observation):
     """One run of the Belarus model.
 
     Args:
@@ -55,6 +56,9 @@ class BelarusModel(RegimePhases, StreetPhases, Observation):
             s, self.scale, population_seed, engine_seed
         )
         lay, sim, rep = self.layout, self.sim, s.repression
+        # the criminal pipeline's own stream: the child spawned after the others
+        self._pipeline = self.make_pipeline(root.spawn(1)[0])
+        self._criminal_expected = 0.0
         self._keys = {
             "pass": np.uint64(pass_seed.generate_state(1, dtype=np.uint64)[0]),
             "deploy": np.uint64(deploy_seed.generate_state(1, dtype=np.uint64)[0]),
@@ -122,6 +126,7 @@ class BelarusModel(RegimePhases, StreetPhases, Observation):
         self.set_street_conditions(drv, regime_day)
         self.street_day()
         self.individual_mechanisms()
+        self.prosecute()
         self.deploy_forces(drv, regime_day)
         self.observe(drv, regime_day)
         self.check_fall()

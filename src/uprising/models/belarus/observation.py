@@ -22,7 +22,12 @@ class Observation:
         active = int(self.counts[:, K.ACTIVE].sum())
         detentions = self._today["street_arrests"] + int(t[BK.T_RETRO_ARRESTS])
         detentions += int(t[BK.T_SABOTEURS_CAUGHT])
-        prisoners = int(BK.count_criminal(sim.jail.tier, sim.jail.n))
+        prisoners = int(BK.count_criminal(sim.jail.tier, sim.jail.n)) * nat
+        pipeline = self._pipeline
+        held, cases = prisoners, self._criminal_expected
+        if pipeline is not None:  # counted in persons (models.belarus.repression)
+            prisoners, held = float(pipeline.recognised), float(pipeline.held)
+            cases = float(pipeline.cases_total)
         aid = self._emigrants_total * nat * self.scenario.emigration.aid_per_emigrant_usd
         self._diaspora_aid = aid / 1e9  # USD bn per year
         row = {
@@ -36,7 +41,9 @@ class Observation:
             "detentions": detentions * nat,
             "street_detentions": self._today["street_arrests"] * nat,
             "retroactive_arrests": int(t[BK.T_RETRO_ARRESTS]) * nat,
-            "political_prisoners": prisoners * nat,
+            "political_prisoners": prisoners,
+            "criminal_defendants": held,
+            "criminal_cases": cases,
             "jailed": sim.n_jailed * nat,
             "emigrants": self._emigrants_total * nat,
             "legitimacy": self.legitimacy,

@@ -7,6 +7,7 @@
 - `society`: `[legitimacy]` `Legitimacy`, `[media]` `Media`, `[emigration]`
   `Emigration`, `[sabotage]` `Sabotage`, `[opposition]` `Opposition`.
 - `regime`: `[economy]` `Economy`, `[regime]` `Regime`, `[fall]` `Fall`.
+- `prosecution`: `[prosecution]` `Prosecution`, the criminal pipeline after arrest.
 - `mechanisms`: `[mechanisms]` `Mechanisms`, the on/off switch of every mechanism.
 - `drivers`: `DRIVERS`, the one table of exogenous driver variables (kind, allowed
   values, baseline, unit, description), `KINDS`, `of_kind` and `baseline`.
@@ -20,6 +21,7 @@ from uprising.scenarios.belarus.describe import describe_belarus_parameters
 from uprising.scenarios.belarus.drivers import DRIVERS, KINDS, Driver, DriverKind, baseline, of_kind
 from uprising.scenarios.belarus.events import Event, EventVariable
 from uprising.scenarios.belarus.mechanisms import Mechanisms
+from uprising.scenarios.belarus.prosecution import Prosecution
 from uprising.scenarios.belarus.regime import Economy, Fall, Regime
 from uprising.scenarios.belarus.scenario import BelarusScenario, parameter_paths, sections
 from uprising.scenarios.belarus.society import Emigration, Legitimacy, Media, Opposition, Sabotage
@@ -42,6 +44,7 @@ __all__ = [
     "Mechanisms",
     "Media",
     "Opposition",
+    "Prosecution",
     "Regime",
     "Repression",
     "Sabotage",

@@ -19,6 +19,11 @@ class Mechanisms(_Section):
     two_tier_repression: bool = _switch(
         "arrests are administrative (days) or criminal (years); off: administrative only"
     )
+    criminal_pipeline: bool = _switch(
+        "criminal cases, those held and recognised political prisoners are counted in "
+        "persons through pre-trial detention, sentence, pardon and recognition; off: the "
+        "political prisoners are the lattice's criminal jail"
+    )
     retroactive_repression: bool = _switch("identified past participants are arrested later")
     targeted_repression: bool = _switch(
         "opinion leaders are singled out (identification and arrest x leader_targeting)"

@@ -30,6 +30,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from uprising.scenarios.belarus.drivers import DRIVERS
 from uprising.scenarios.belarus.events import Event
 from uprising.scenarios.belarus.mechanisms import Mechanisms
+from uprising.scenarios.belarus.prosecution import Prosecution
 from uprising.scenarios.belarus.regime import Economy, Fall, Regime
 from uprising.scenarios.belarus.society import Emigration, Legitimacy, Media, Opposition, Sabotage
 from uprising.scenarios.belarus.street import BelarusPopulation, BelarusRun, Repression, Security
@@ -52,6 +53,7 @@ class BelarusScenario(_Section):
     population: BelarusPopulation = Field(default_factory=BelarusPopulation)
     security: Security = Field(default_factory=Security)
     repression: Repression = Field(default_factory=Repression)
+    prosecution: Prosecution = Field(default_factory=Prosecution)
     legitimacy: Legitimacy = Field(default_factory=Legitimacy)
     economy: Economy = Field(default_factory=Economy)
     regime: Regime = Field(default_factory=Regime)
