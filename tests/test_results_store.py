@@ -40,6 +40,7 @@ def write_run(
     outcome: str | None = "holds",
     fall_date: str | None = None,
     channel: str | None = None,
+    transition: str | None = None,
     days: int = 5,
     series: dict[str, np.ndarray] | None = None,
 ) -> dict:
@@ -66,6 +67,7 @@ def write_run(
         "fall_date": fall_date,
         "channel": channel,
         "readiness": 0.5,
+        "transition": transition,
         "series_rows": days,
     }
     if status == "ok":
@@ -255,13 +257,21 @@ def test_series_by_run_id_ensemble_and_columns(store):
 
 def test_runs_and_outcomes_never_read_the_series(store):
     for k in range(2):
-        write_run(store, k, outcome="falls", fall_date="2020-08-02", channel="elite_split")
+        write_run(
+            store,
+            k,
+            outcome="falls",
+            fall_date="2020-08-02",
+            channel="elite_split",
+            transition="democracy" if k else "autocracy",
+        )
     store.ingest()
     for shard in store.shard_dir(EID).glob("*.parquet"):
         shard.write_bytes(b"not parquet")
     assert len(store.runs()) == 2
     outcomes = store.outcomes(EID)
     assert list(outcomes["channel"]) == ["elite_split", "elite_split"]
+    assert list(outcomes["transition"]) == ["autocracy", "democracy"]
     assert list(outcomes.columns) == [
         "run_id",
         "ensemble_id",
@@ -271,6 +281,7 @@ def test_runs_and_outcomes_never_read_the_series(store):
         "fall_date",
         "channel",
         "readiness",
+        "transition",
     ]
     with pytest.raises(StoreError, match="cannot read the series"):
         store.series()

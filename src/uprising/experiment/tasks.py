@@ -66,6 +66,7 @@ RECORD_FIELDS = (
     "fall_date",
     "channel",
     "readiness",
+    "transition",
     "series_rows",
     "shard_sha256",
     "shard_bytes",
@@ -150,6 +151,7 @@ def run_one(task: RunTask, *, write: bool = True) -> dict[str, Any]:
             fall_date=outcome["fall_date"],
             channel=outcome["channel"],
             readiness=float(readiness) if math.isfinite(readiness) else None,
+            transition=outcome.get("successor"),
             series_rows=table.num_rows,
         )
     except Exception:

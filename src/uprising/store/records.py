@@ -62,6 +62,7 @@ RUNS_SCHEMA = pa.schema(
         ("fall_date", pa.date32()),
         ("channel", pa.string()),
         ("readiness", pa.float64()),
+        ("transition", pa.string()),
     ]
 )
 """Arrow schema of the rows inserted into ``runs``, in the table's column order."""
@@ -140,6 +141,7 @@ def runs_row(record: dict[str, Any]) -> dict[str, Any]:
             "fall_date": dt.date.fromisoformat(fall) if fall else None,
             "channel": as_text(record.get("channel")),
             "readiness": as_float(record.get("readiness")),
+            "transition": as_text(record.get("transition")),
         }
     except (TypeError, ValueError) as exc:
         raise RecordError(f"bad value in run record: {first_line(exc)}") from None

@@ -19,13 +19,15 @@ Tables (DuckDB types):
   BIGINT, ``parameters`` JSON (object), ``code_version`` JSON, ``status`` (``ok`` or
   ``failed``), ``error`` (traceback text or NULL), ``started_at`` TIMESTAMP (UTC),
   ``seconds`` DOUBLE, ``series_rows`` BIGINT, and the outcome: ``outcome`` (``holds``,
-  ``falls`` or NULL), ``fall_date`` DATE, ``channel`` VARCHAR, ``readiness`` DOUBLE.
+  ``falls`` or NULL), ``fall_date`` DATE, ``channel`` VARCHAR, ``readiness`` DOUBLE,
+  ``transition`` VARCHAR (what followed a fall: ``democracy`` or ``autocracy``; NULL when
+  the regime held or the family has no successor; added to older stores on opening).
 - ``record_files``: ``run_id`` primary key, ``path`` (relative to the store),
   ``mtime_ns``, ``size``: which record file each row was read from (for `ingest`).
 - ``shard_files``: ``run_id`` primary key, ``path``, ``mtime_ns``, ``size``, ``sha256``
   (NULL for records written without one): the verified shard of each ``ok`` run.
 - view ``outcomes``: ``run_id, ensemble_id, scenario, k, outcome, fall_date, channel,
-  readiness`` of the runs whose status is ``ok``.
+  readiness, transition`` of the runs whose status is ``ok``.
 - view ``series``: the verified shard of every run recorded as ``ok`` (a
   ``read_parquet`` of the files listed in ``shard_files``, columns united by name, no
   glob); an empty store has an empty view with the columns ``run_id`` and ``date``.
@@ -77,8 +79,10 @@ CREATE TABLE IF NOT EXISTS runs (
     outcome VARCHAR,
     fall_date DATE,
     channel VARCHAR,
-    readiness DOUBLE
+    readiness DOUBLE,
+    transition VARCHAR
 );
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS transition VARCHAR;
 CREATE TABLE IF NOT EXISTS record_files (
     run_id VARCHAR PRIMARY KEY,
     path VARCHAR NOT NULL,
@@ -93,7 +97,8 @@ CREATE TABLE IF NOT EXISTS shard_files (
     sha256 VARCHAR
 );
 CREATE OR REPLACE VIEW outcomes AS
-    SELECT run_id, ensemble_id, scenario, k, outcome, fall_date, channel, readiness
+    SELECT run_id, ensemble_id, scenario, k, outcome, fall_date, channel, readiness,
+        transition
     FROM runs WHERE status = 'ok';
 """
 
