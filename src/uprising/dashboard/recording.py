@@ -8,7 +8,8 @@ function of these), and reads its state after each day without changing it:
 - participants: active citizens per region (the model's census);
 - detentions: entries added to the jail store that day, by the region of the cell the
   citizen was taken from (street, retroactive and targeted arrests, saboteurs caught);
-- prisoners: citizens held on a criminal term, by the region they were taken from;
+- prisoners: the recognised political prisoners (a national stock in persons), split by
+  region like the citizens held on a criminal term by the region they were taken from;
 - emigrants: citizens gone abroad so far, by the region they lived in on day 0.
 
 All are national equivalents (lattice counts / scale), as in the series. When the
@@ -126,6 +127,9 @@ def record_run(
     pq.write_table(series_table(run_id, result.series), target / "series.parquet")
     dates = result.series["date"]
     regions = pd.DataFrame(rows)
+    regions["prisoners"] = _split_like(
+        regions, "prisoners", "detentions", result.series["political_prisoners"], n_regions
+    )
     regions.insert(0, "date", pd.to_datetime(dates[regions["day"].to_numpy()]))
     pq.write_table(pa.Table.from_pandas(regions, preserve_index=False), target / "regions.parquet")
     if keep_lattice:
@@ -232,3 +236,23 @@ def _lattice_refusal(cells: int) -> str:
         f"not kept: the lattice has {cells:,} cells, more than the {LATTICE_MAX_CELLS:,} "
         "kept cell by cell (run at a smaller scale to see it)"
     )
+
+
+def _split_like(
+    regions: pd.DataFrame, column: str, fallback: str, national: np.ndarray, n_regions: int
+) -> np.ndarray:
+    """Shares of ``column`` by region, scaled to the day's ``national`` figure.
+
+    The recognised political prisoners are a national stock counted in persons (the
+    criminal pipeline, docs/MODEL.md B3.3.9a), not agents of a region. They are split by
+    region in proportion to the lattice's criminal-term jail by home region on that day,
+    or, on a day without one, to the region's detentions so far; with neither, evenly.
+    The regions then add up to the national series exactly as it is recorded.
+    """
+    days = len(regions) // n_regions
+    counts = regions[column].to_numpy(float).reshape(days, n_regions)
+    seen = np.cumsum(regions[fallback].to_numpy(float).reshape(days, n_regions), axis=0)
+    weights = np.where(counts.sum(axis=1, keepdims=True) > 0, counts, seen)
+    total = weights.sum(axis=1, keepdims=True)
+    shares = np.where(total > 0, weights / np.where(total > 0, total, 1.0), 1.0 / n_regions)
+    return (shares * np.asarray(national, float)[:days, None]).reshape(-1)
