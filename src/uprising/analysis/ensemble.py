@@ -343,16 +343,22 @@ class _Runs:
         }
 
 
-def _scenario_runs(
+def select_scenario(
     store: ResultsStore,
+    runs: pd.DataFrame,
     ensemble_id: str,
     scenario: str | None,
-    allow_failed: bool,
     *,
-    runs: pd.DataFrame | None = None,
-) -> _Runs:
-    if runs is None:
-        runs = store.runs(ensemble_id)
+    how_to_name: str = "name one",
+) -> str:
+    """The scenario of ``runs`` (an ensemble's runs) that an analysis is about.
+
+    ``scenario`` None takes the ensemble's only scenario; ``how_to_name`` ends the error
+    when there are several.
+
+    Raises:
+        UprisingError: No runs, several scenarios and none named, or an unknown one.
+    """
     if runs.empty:
         raise UprisingError(
             f"no runs of ensemble {ensemble_id} in {store.directory} "
@@ -363,14 +369,28 @@ def _scenario_runs(
         if len(scenarios) != 1:
             raise UprisingError(
                 f"ensemble {ensemble_id} has several scenarios ({', '.join(map(str, scenarios))})"
-                ": name one"
+                f": {how_to_name}"
             )
-        scenario = scenarios[0]
-    elif scenario not in scenarios:
+        return scenarios[0]
+    if scenario not in scenarios:
         raise UprisingError(
             f"no runs of scenario {scenario!r} in ensemble {ensemble_id}; "
             f"scenarios: {', '.join(map(str, scenarios))}"
         )
+    return scenario
+
+
+def _scenario_runs(
+    store: ResultsStore,
+    ensemble_id: str,
+    scenario: str | None,
+    allow_failed: bool,
+    *,
+    runs: pd.DataFrame | None = None,
+) -> _Runs:
+    if runs is None:
+        runs = store.runs(ensemble_id)
+    scenario = select_scenario(store, runs, ensemble_id, scenario)
     mine = runs[runs["scenario"] == scenario]
     failed = mine[mine["status"] == "failed"]
     if len(failed) and not allow_failed:

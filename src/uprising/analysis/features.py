@@ -46,7 +46,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from uprising.analysis.ensemble import FailedRunsError
+from uprising.analysis.ensemble import FailedRunsError, select_scenario
 from uprising.analysis.horizons import horizon_end
 from uprising.errors import UprisingError
 from uprising.store.duck import parquet_scan
@@ -133,24 +133,9 @@ def feature_table(
         UprisingError: Unknown ensemble or scenario, no successful run, missing shards.
     """
     runs = store.runs(ensemble_id)
-    if runs.empty:
-        raise UprisingError(
-            f"no runs of ensemble {ensemble_id} in {store.directory} "
-            "(run the ensemble, or ingest its records)"
-        )
-    scenarios = list(dict.fromkeys(runs["scenario"]))
-    if scenario is None:
-        if len(scenarios) != 1:
-            raise UprisingError(
-                f"ensemble {ensemble_id} has several scenarios ({', '.join(map(str, scenarios))})"
-                ": name one with --scenario"
-            )
-        scenario = str(scenarios[0])
-    elif scenario not in scenarios:
-        raise UprisingError(
-            f"no runs of scenario {scenario!r} in ensemble {ensemble_id}; "
-            f"scenarios: {', '.join(map(str, scenarios))}"
-        )
+    scenario = str(
+        select_scenario(store, runs, ensemble_id, scenario, how_to_name="name one with --scenario")
+    )
     mine = runs[runs["scenario"] == scenario].sort_values("k")
     failed = mine[mine["status"] == "failed"]
     if len(failed) and not allow_failed:
